@@ -1,0 +1,5 @@
+namespace Rheo.Core;
+
+internal static class Placeholder
+{
+}
