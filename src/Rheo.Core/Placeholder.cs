@@ -1,5 +1,0 @@
-namespace Rheo.Core;
-
-internal static class Placeholder
-{
-}
