@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Rheo.Runtime.States;
+using Rheo.States;
+using Rheo.States.Validation;
+
+namespace Rheo.Cli.States;
+
+/// <summary><c>rheo states validate</c> and <c>rheo states run</c>.</summary>
+internal static class StatesCommands
+{
+    /// <summary>Exit code when a file cannot be read.</summary>
+    public const int UsageError = 2;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var states = new Command("states", "Validate and run Amazon States Language state machines.");
+        states.Subcommands.Add(Validate(output, error));
+        states.Subcommands.Add(Run(output, error));
+        return states;
+    }
+
+    private static Command Validate(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("definition") { Description = "The definition (.asl.json)." };
+        var json = new Option<bool>("--json") { Description = "Print the diagnostics as one JSON object." };
+        var command = new Command("validate", "Print every diagnostic of a definition; exit 0 when it is valid.") { file, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var text = await ReadAsync(parse.GetValue(file)!, error, cancellationToken).ConfigureAwait(false);
+            if (text is null)
+            {
+                return UsageError;
+            }
+
+            var diagnostics = StateMachineDefinition.Validate(text);
+            var valid = diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
+            if (parse.GetValue(json))
+            {
+                var list = new JsonArray();
+                foreach (var d in diagnostics)
+                {
+                    list.Add(new JsonObject
+                    {
+                        ["code"] = d.Code,
+                        ["severity"] = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
+                        ["location"] = d.Location,
+                        ["message"] = d.Message,
+                    });
+                }
+
+                await output.WriteLineAsync(new JsonObject { ["valid"] = valid, ["diagnostics"] = list }.ToJsonString()).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var d in diagnostics)
+                {
+                    await output.WriteLineAsync(d.ToString()).ConfigureAwait(false);
+                }
+
+                await output.WriteLineAsync(valid ? "valid" : $"invalid: {diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)} error(s)").ConfigureAwait(false);
+            }
+
+            return valid ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Run(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("definition") { Description = "The definition (.asl.json)." };
+        var input = new Option<FileInfo>("--input") { Description = "The execution input (a JSON file).", Required = true };
+        var machine = new Option<string>("--state-machine-name") { Description = "The state machine name used in ARNs.", DefaultValueFactory = _ => "StateMachine" };
+        var execution = new Option<string?>("--execution-name") { Description = "The execution name (default: a new GUID)." };
+        var account = new Option<string>("--account") { Description = "The AWS account id used in ARNs.", DefaultValueFactory = _ => "123456789012" };
+        var region = new Option<string>("--region") { Description = "The AWS region used in ARNs.", DefaultValueFactory = _ => "us-east-1" };
+        var role = new Option<string?>("--role-arn") { Description = "The role ARN reported by $$.Execution.RoleArn." };
+        var history = new Option<bool>("--history") { Description = "Add the execution history to the output line." };
+        var command = new Command("run", "Run a state machine and print one JSON line: {\"status\", \"output\", \"error\", \"cause\"}.")
+        {
+            file, input, machine, execution, account, region, role, history,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var definition = await ReadAsync(parse.GetValue(file)!, error, cancellationToken).ConfigureAwait(false);
+            var inputText = await ReadAsync(parse.GetValue(input)!, error, cancellationToken).ConfigureAwait(false);
+            if (definition is null || inputText is null)
+            {
+                return UsageError;
+            }
+
+            var options = new ExecutionOptions
+            {
+                StateMachineName = parse.GetValue(machine)!,
+                ExecutionName = parse.GetValue(execution),
+                Account = parse.GetValue(account)!,
+                Region = parse.GetValue(region)!,
+                RoleArn = parse.GetValue(role),
+                RecordHistory = parse.GetValue(history),
+            };
+            var result = await new StateMachineRunner().RunAsync(definition, inputText, options, cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(result.ToJsonLine(options.RecordHistory)).ConfigureAwait(false);
+
+            // The outcome is in the line; a non-zero exit means the command itself could not run.
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<string?> ReadAsync(FileInfo file, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"rheo: cannot read '{file.FullName}': {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+}
