@@ -58,7 +58,7 @@ public readonly struct DimensionValue : IEquatable<DimensionValue>, IComparable<
     public override bool Equals(object? obj) => obj is DimensionValue other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => Type == DimensionType.String ? StringComparer.Ordinal.GetHashCode(_text!) : _number.GetHashCode() ^ (int)Type;
+    public override int GetHashCode() => _text is not null ? StringComparer.Ordinal.GetHashCode(_text) : _number.GetHashCode() ^ (int)Type;
 
     /// <summary>Orders values of the same type (strings ordinally, numbers and times by value).</summary>
     public int CompareTo(DimensionValue other)

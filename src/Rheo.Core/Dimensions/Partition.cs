@@ -52,6 +52,12 @@ public sealed class Partition : IReadOnlyList<DimensionValue>, IEquatable<Partit
     /// <inheritdoc />
     public override int GetHashCode() => _hash;
 
+    /// <summary>Structural equality.</summary>
+    public static bool operator ==(Partition? left, Partition? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Structural inequality.</summary>
+    public static bool operator !=(Partition? left, Partition? right) => !(left == right);
+
     /// <inheritdoc />
     public IEnumerator<DimensionValue> GetEnumerator() => ((IEnumerable<DimensionValue>)_values).GetEnumerator();
 
