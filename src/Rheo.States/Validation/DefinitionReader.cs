@@ -193,17 +193,13 @@ internal sealed class DefinitionReader
             Error(DiagnosticCodes.MissingField, statesLocation, "'States' must contain at least one state.");
         }
 
-        if (startAt is null)
-        {
-            return null;
-        }
-
-        var scope = new StateScope { StartAt = startAt, States = states, Location = location };
-        Link(scope, statesElement, statesLocation);
-        return scope;
+        // Link even without StartAt, so that every broken Next is still reported.
+        var scope = new StateScope { StartAt = startAt ?? string.Empty, States = states, Location = location };
+        Link(scope, statesElement, statesLocation, hasStartAt: startAt is not null);
+        return startAt is null ? null : scope;
     }
 
-    private void Link(StateScope scope, JsonElement statesElement, string statesLocation)
+    private void Link(StateScope scope, JsonElement statesElement, string statesLocation, bool hasStartAt)
     {
         var names = string.Join(", ", scope.States.Keys.Select(k => $"'{k}'"));
         var declared = statesElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
@@ -226,7 +222,7 @@ internal sealed class DefinitionReader
         {
             scope.Start = start;
         }
-        else if (!declared.Contains(scope.StartAt))
+        else if (hasStartAt && !declared.Contains(scope.StartAt))
         {
             Error(DiagnosticCodes.UnknownStartAt, Child(scope.Location, "StartAt"), $"StartAt '{scope.StartAt}' names no state in this scope; valid states are {names}.");
         }

@@ -38,7 +38,7 @@ internal sealed class VirtualDriver
     }
 
     public static ExecutionEvent LambdaNotFound(InvokeTask task) =>
-        new TaskFailed(task.InvocationId, ErrorNames.LambdaResourceNotFound, $"Function not found: {task.Resource}");
+        new TaskFailed(task.InvocationId, ErrorNames.LambdaResourceNotFound, $"Function not found: {(task.Input as JsonObject)?["FunctionName"]?.ToString() ?? task.Resource}");
 
     private ExecutionState RunFrame(Step step)
     {
