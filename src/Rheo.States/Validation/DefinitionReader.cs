@@ -416,7 +416,7 @@ internal sealed class DefinitionReader
             Error(DiagnosticCodes.InvalidValue, Child(location, "HeartbeatSeconds"), $"HeartbeatSeconds ({heartbeat}) must be smaller than TimeoutSeconds ({timeout}).");
         }
 
-        if (type == StateType.Choice && state.Choices.Count == 0 && obj.TryGetProperty("Choices", out _))
+        if (type == StateType.Choice && obj.TryGetProperty("Choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0)
         {
             Error(DiagnosticCodes.MissingField, Child(location, "Choices"), "'Choices' must hold at least one rule.");
         }
