@@ -23,6 +23,9 @@ public sealed partial class Route
         ReverseRules = reverseRules;
         InputsByNode = inputs.GroupBy(i => i.NodeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         IndependentCount = inputs.Count(i => !i.IsReference);
+        HasRangeChecks = inputs.Any(i => i.IsRangeCheck);
+        DirectOutput = DirectOutputOf(inputs, outputSpec, outputRules);
+        HasReferences = inputs.Any(i => i.IsReference);
         ChecksByInput = [.. inputs.Select(i => checks.Where(c => c.TargetInput == i.Index || c.Sources.Any(s => s.Input == i.Index)).ToArray())];
     }
 
@@ -55,6 +58,13 @@ public sealed partial class Route
 
     internal LinkRule[][] ChecksByInput { get; }
 
+    internal bool HasRangeChecks { get; }
+
+    internal bool HasReferences { get; }
+
+    // For each output dimension, the input dimension it copies unchanged; null when some dimension needs inference.
+    internal (int Input, int Dim)[]? DirectOutput { get; }
+
     /// <summary>Compiles a route, collecting every problem instead of stopping at the first.</summary>
     /// <returns>The route, or null when <paramref name="diagnostics"/> holds an error.</returns>
     public static Route? Compile(RouteDefinition definition, out IReadOnlyList<TopologyDiagnostic> diagnostics)
@@ -69,6 +79,32 @@ public sealed partial class Route
     /// <exception cref="TopologyException">The definition is invalid; the exception lists every problem.</exception>
     public static Route Compile(RouteDefinition definition) =>
         Compile(definition, out var diagnostics) ?? throw new TopologyException(diagnostics);
+
+    private static (int Input, int Dim)[]? DirectOutputOf(RouteInput[] inputs, DimensionSpec outputSpec, OutputRule[] rules)
+    {
+        if (inputs.Any(i => i.IsReference))
+        {
+            return null;
+        }
+
+        var direct = new (int Input, int Dim)[outputSpec.Count];
+        for (var o = 0; o < direct.Length; o++)
+        {
+            var rule = rules.FirstOrDefault(r => r.OutputDim == o);
+            if (rule is not { Sources: [var source] } || !rule.Mapper.IsIdentity || !SameValues(inputs[source.Input].Spec[source.Dim], outputSpec[o]))
+            {
+                return null;
+            }
+
+            direct[o] = source;
+        }
+
+        return direct;
+    }
+
+    // Whether a value of one dimension is, unchanged, a canonical value of the other (same type, same precision).
+    private static bool SameValues(Dimension from, Dimension to) =>
+        from.Type == to.Type && (from.Type != DimensionType.DateTime || Equals(from.Format, to.Format)) && (from.Type != DimensionType.String || to.Case == StringCase.AsIs || from.Case == to.Case);
 
     internal static Route Create(RouteDefinition definition, RouteInput[] inputs, DimensionSpec outputSpec, LinkRule[] checks, OutputRule[] outputRules, ReverseRule[] reverseRules)
     {

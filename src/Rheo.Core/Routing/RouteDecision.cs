@@ -69,8 +69,8 @@ public sealed class RouteDecision
     private List<TriggeredExecution>? _executions;
     private List<PendingGroupEvent>? _events;
     private List<RangeCheckRequest>? _rangeChecks;
-    private HashSet<long>? _changed;
-    private HashSet<long>? _removed;
+    private List<long>? _changed;
+    private List<long>? _removed;
     private List<string>? _warnings;
 
     internal RouteDecision(RouteOutcome outcome) => Outcome = outcome;
@@ -102,9 +102,10 @@ public sealed class RouteDecision
 
     internal void Add(RangeCheckRequest request) => (_rangeChecks ??= []).Add(request);
 
+    // Lists, not sets: a decision touches a handful of groups, and sets would cost an allocation each per event.
     internal void Changed(long group)
     {
-        if (_removed?.Contains(group) != true)
+        if (_removed?.Contains(group) != true && _changed?.Contains(group) != true)
         {
             (_changed ??= []).Add(group);
         }
@@ -113,7 +114,10 @@ public sealed class RouteDecision
     internal void Removed(long group)
     {
         _changed?.Remove(group);
-        (_removed ??= []).Add(group);
+        if (_removed?.Contains(group) != true)
+        {
+            (_removed ??= []).Add(group);
+        }
     }
 
     internal void Warn(string warning) => (_warnings ??= []).Add(warning);

@@ -257,7 +257,7 @@ public sealed class RouteState
                 continue;
             }
 
-            var mapped = Evaluate(rule, (i, d) => ValueOf(group, input, candidate, i, d), decision);
+            var mapped = Evaluate(rule, group, input, candidate, decision);
             if (mapped is { } actual && actual != expected)
             {
                 return false;
@@ -272,21 +272,32 @@ public sealed class RouteState
         return true;
     }
 
-    private static bool AllSourcesKnown(LinkRule rule, TriggerGroup group, int input) =>
-        rule.Sources.All(s => s.Input == input || group.Datums[s.Input] is not null);
+    private static bool AllSourcesKnown(LinkRule rule, TriggerGroup group, int input)
+    {
+        foreach (var (i, _) in rule.Sources)
+        {
+            if (i != input && group.Datums[i] is null)
+            {
+                return false;
+            }
+        }
 
-    private static DimensionValue? ValueOf(TriggerGroup group, int input, Partition candidate, int i, int d) =>
-        i == input ? candidate[d] : group.Datums[i] is { } p ? p[d] : null;
+        return true;
+    }
+
+    private static DimensionValue? ValueOf(TriggerGroup group, int input, Partition? candidate, int i, int d) =>
+        i == input && candidate is not null ? candidate[d] : group.Datums[i] is { } p ? p[d] : null;
 
     // Applies a rule's mapper to source values and parses the result with the target dimension; null when a source is
     // unknown or the mapping fails (the failure is reported as a warning naming the link).
-    private DimensionValue? Evaluate(LinkRule rule, Func<int, int, DimensionValue?> valueOf, RouteDecision decision)
+    // Values come from the group's datums, or from the candidate partition for the candidate input (-1 for none).
+    private DimensionValue? Evaluate(LinkRule rule, TriggerGroup group, int candidateInput, Partition? candidate, RouteDecision decision)
     {
         var targetDimension = Route.Inputs[rule.TargetInput].Spec[rule.TargetDim];
         if (rule.Sources.Length == 1 && rule.Mapper.IsIdentity)
         {
             var (si, sd) = rule.Sources[0];
-            if (valueOf(si, sd) is not { } only)
+            if (ValueOf(group, candidateInput, candidate, si, sd) is not { } only)
             {
                 return null;
             }
@@ -300,7 +311,7 @@ public sealed class RouteState
         var args = rule.Sources.Length <= 3 ? _arguments[rule.Sources.Length] : new object[rule.Sources.Length];
         for (var k = 0; k < rule.Sources.Length; k++)
         {
-            if (valueOf(rule.Sources[k].Input, rule.Sources[k].Dim) is not { } v)
+            if (ValueOf(group, candidateInput, candidate, rule.Sources[k].Input, rule.Sources[k].Dim) is not { } v)
             {
                 return null;
             }
@@ -367,12 +378,12 @@ public sealed class RouteState
         var values = _expectKey.AsSpan(0, input.Spec.Count);
         foreach (var provider in Route.Providers[input.Index])
         {
-            if (!provider.Sources.All(s => group.Datums[s.Input] is not null))
+            if (!AllSourcesKnown(provider, group, -1))
             {
                 continue;
             }
 
-            if (Evaluate(provider, (i, d) => group.Datums[i]![d], decision) is not { } value)
+            if (Evaluate(provider, group, -1, null, decision) is not { } value)
             {
                 return false;
             }
@@ -439,6 +450,13 @@ public sealed class RouteState
             }
 
             group.Pending = execution;
+            if (!Route.HasRangeChecks)
+            {
+                Remove(group, decision);
+                decision.Add(execution);
+                return;
+            }
+
             var missing = new HashSet<(string, Partition)>();
             foreach (var input in execution.Inputs.Where(i => i.Input.IsRangeCheck))
             {
@@ -495,6 +513,25 @@ public sealed class RouteState
     private TriggeredExecution? Materialize(TriggerGroup group, RouteDecision decision)
     {
         var inputs = Route.Inputs;
+        if (Route.DirectOutput is { } direct)
+        {
+            // No references and every output dimension copies an input dimension of the same type: no inference needed.
+            var outputValues = new DimensionValue[direct.Length];
+            for (var o = 0; o < direct.Length; o++)
+            {
+                outputValues[o] = group.Datums[direct[o].Input]![direct[o].Dim];
+            }
+
+            var directInputs = new MaterializedInput[inputs.Count];
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                var datum = group.Datums[i]!;
+                directInputs[i] = new MaterializedInput(inputs[i], datum, inputs[i].Filter.HasRanges ? inputs[i].Filter.Expand(inputs[i].Spec, datum) : [datum]);
+            }
+
+            return new TriggeredExecution(Route.Id, group.Id, new Partition(outputValues), directInputs, group.CreatedAt);
+        }
+
         var values = new DimensionValue?[inputs.Count][];
         for (var i = 0; i < inputs.Count; i++)
         {
@@ -506,7 +543,6 @@ public sealed class RouteState
         }
 
         var output = new DimensionValue?[Route.OutputSpec.Count];
-        DimensionValue? Get(int i, int d) => values[i][d];
         for (var changed = true; changed;)
         {
             changed = false;
@@ -519,9 +555,10 @@ public sealed class RouteState
                         continue;
                     }
 
-                    foreach (var provider in Route.Providers[input.Index].Where(p => p.TargetDim == d))
+                    foreach (var provider in Route.Providers[input.Index].Where(p => p.TargetDim == d && p.Sources.All(s => values[s.Input][s.Dim] is not null)))
                     {
-                        if (Evaluate(provider, Get, decision) is { } v)
+                        var args = provider.Sources.Select(s => values[s.Input][s.Dim]!.Value.ToRaw()).ToArray();
+                        if (MapInto(provider.Mapper, args, input.Spec[d], provider.Text, decision) is { } v)
                         {
                             values[input.Index][d] = v;
                             changed = true;
