@@ -34,7 +34,7 @@ public sealed partial class Route
             changed = false;
             foreach (var rule in ReverseRules.Where(r => values[r.TargetInput][r.TargetDim] is null))
             {
-                var v = Map(rule.Mapper, rule.OutputDims.Select(o => output[o].ToRaw()).ToArray(), Inputs[rule.TargetInput].Spec[rule.TargetDim], rule.Text, decision);
+                var v = RouteState.MapInto(rule.Mapper, rule.OutputDims.Select(o => output[o].ToRaw()).ToArray(), Inputs[rule.TargetInput].Spec[rule.TargetDim], rule.Text, decision);
                 changed |= Set(values, rule.TargetInput, rule.TargetDim, v);
             }
 
@@ -43,7 +43,7 @@ public sealed partial class Route
                 if (rule.Mapper.TryInvert(out var inverse))
                 {
                     var (i, d) = rule.Sources[0];
-                    changed |= Set(values, i, d, Map(inverse!, [output[rule.OutputDim].ToRaw()], Inputs[i].Spec[d], rule.Text + " (inverted)", decision));
+                    changed |= Set(values, i, d, RouteState.MapInto(inverse!, [output[rule.OutputDim].ToRaw()], Inputs[i].Spec[d], rule.Text + " (inverted)", decision));
                 }
             }
 
@@ -52,7 +52,7 @@ public sealed partial class Route
                 foreach (var provider in Providers[i].Where(p => values[i][p.TargetDim] is null && p.Sources.All(s => values[s.Input][s.Dim] is not null)))
                 {
                     var args = provider.Sources.Select(s => values[s.Input][s.Dim]!.Value.ToRaw()).ToArray();
-                    changed |= Set(values, i, provider.TargetDim, Map(provider.Mapper, args, Inputs[i].Spec[provider.TargetDim], provider.Text, decision));
+                    changed |= Set(values, i, provider.TargetDim, RouteState.MapInto(provider.Mapper, args, Inputs[i].Spec[provider.TargetDim], provider.Text, decision));
                 }
             }
         }
@@ -92,25 +92,5 @@ public sealed partial class Route
 
         values[input][dim] = value;
         return true;
-    }
-
-    private static DimensionValue? Map(Links.DimensionMapper mapper, object[] args, Dimension target, string link, RouteDecision decision)
-    {
-        try
-        {
-            var raw = mapper.Map(args);
-            if (target.TryParse(raw, out var value, out var error))
-            {
-                return value;
-            }
-
-            decision.Warn($"The link {link} returned {raw}, which dimension '{target.Name}' rejects: {error}.");
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            decision.Warn($"The link {link} failed: {e.Message}");
-        }
-
-        return null;
     }
 }

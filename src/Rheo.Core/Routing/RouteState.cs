@@ -322,7 +322,7 @@ public sealed class RouteState
         return MapInto(rule.Mapper, args, targetDimension, rule.Text, decision);
     }
 
-    private static DimensionValue? MapInto(DimensionMapper mapper, object[] args, Dimension target, string link, RouteDecision decision)
+    internal static DimensionValue? MapInto(DimensionMapper mapper, object[] args, Dimension target, string link, RouteDecision decision)
     {
         try
         {
