@@ -73,7 +73,7 @@ public sealed class StateMachineRunner
         JsonNode? input;
         try
         {
-            input = JsonNode.Parse(inputJson);
+            input = StatesJson.Parse(inputJson);
         }
         catch (JsonException e)
         {

@@ -43,6 +43,7 @@ public sealed class StateMachineInterpreter
     /// <summary>Starts an execution: the first step, run as far as it goes without waiting.</summary>
     public Step Start(ExecutionStart start, DateTimeOffset now)
     {
+        JsonNodes.Materialize(start.Input);
         var info = new ExecutionInfo(start.Input, start.ExecutionArn, start.ExecutionName, start.StateMachineArn, start.StateMachineName, start.RoleArn, Timestamp(now));
         var state = new ExecutionState { Scope = _definition.Root, Info = info, Status = ExecutionStatus.Running };
         var run = new Run(this, state, now);
@@ -190,6 +191,7 @@ public sealed class StateMachineInterpreter
                     break;
                 case (Pending.ForTask task, TaskSucceeded succeeded) when succeeded.InvocationId == task.InvocationId:
                     _waiting = Pending.Nothing;
+                    JsonNodes.Materialize(succeeded.Output);
                     History("TaskSucceeded", state.Name, output: succeeded.Output, detail: state.Resource);
                     Guard(() => CompleteWithResult(state, succeeded.Output));
                     break;
@@ -463,7 +465,7 @@ public sealed class StateMachineInterpreter
 
         private void StartMore(State state, IterationProgress progress)
         {
-            var running = progress.Running;
+            var running = progress.Running.ToBuilder();
             var next = progress.NextIndex;
             while (next < progress.Total && (progress.MaxConcurrency <= 0 || running.Count < progress.MaxConcurrency))
             {
@@ -483,11 +485,11 @@ public sealed class StateMachineInterpreter
                     scope = state.Branches[index];
                 }
 
-                running = running.Add(id, index);
+                running.Add(id, index);
                 _commands.Add(new StartIteration(id, state.Name, index, input) { Scope = scope, Info = _original.Info, Variables = _variables });
             }
 
-            _waiting = new Pending.ForIterations(progress with { Running = running, NextIndex = next });
+            _waiting = new Pending.ForIterations(progress with { Running = running.ToImmutable(), NextIndex = next });
         }
 
         private JsonNode? MapIterationInput(State state, IterationProgress progress, int index)

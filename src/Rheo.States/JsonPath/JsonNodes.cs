@@ -26,6 +26,33 @@ internal static class JsonNodes
 
     public static JsonNode? Own(JsonNode? node) => node?.DeepClone();
 
+    /// <summary>
+    /// Forces every object and array of a tree to build its children now. Nodes parsed by <see cref="JsonNode.Parse(string, JsonNodeOptions?, JsonDocumentOptions)"/>
+    /// build them lazily on first read, which is not safe when concurrent iterations read the same node first.
+    /// </summary>
+    public static JsonNode? Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj)
+                {
+                    Materialize(child);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Materialize(child);
+                }
+
+                break;
+        }
+
+        return node;
+    }
+
     public static string Serialize(JsonNode? node) => node is null ? "null" : node.ToJsonString(Compact);
 
     /// <summary>Parses JSON into fully built nodes (no lazy element backing), safe for concurrent readers.</summary>
