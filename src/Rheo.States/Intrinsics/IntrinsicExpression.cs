@@ -29,7 +29,7 @@ internal sealed class PathArgument(PathExpression path) : IntrinsicArgument
     public override JsonNode? Evaluate(in PathRoots roots, Random random) =>
         Path.TryEvaluate(roots, out var value)
             ? JsonNodes.Own(value)
-            : throw new IntrinsicFailure($"The JsonPath argument '{Path.Text}' could not be found in the input.");
+            : throw new IntrinsicFailure($"The JsonPath argument for the field '{Path.Text}' could not be found in the input '{JsonNodes.Serialize(roots.Input)}'");
 }
 
 /// <summary>A compiled intrinsic function call such as <c>States.Format('{}', $.a)</c>.</summary>

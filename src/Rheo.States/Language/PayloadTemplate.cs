@@ -78,7 +78,7 @@ internal abstract class PayloadTemplate
             }
             catch (IntrinsicFailure e)
             {
-                throw new StateFailure(ErrorNames.Runtime, $"The value for the field '{field}' could not be evaluated: {e.Message}");
+                throw new StateFailure(ErrorNames.Runtime, $"The function '{call.Text}' had the following error: {e.Message}");
             }
         }
     }
