@@ -68,7 +68,7 @@ internal abstract class PayloadTemplate
         }
     }
 
-    internal sealed class Intrinsic(string field, IntrinsicExpression call) : PayloadTemplate
+    internal sealed class Intrinsic(IntrinsicExpression call) : PayloadTemplate
     {
         public override JsonNode? Evaluate(in PathRoots roots, Random random)
         {

@@ -603,7 +603,7 @@ internal sealed class DefinitionReader
                         {
                             if (CompileIntrinsic(text, fieldLocation) is { } call)
                             {
-                                fields.Add((name, new PayloadTemplate.Intrinsic(property.Name, call)));
+                                fields.Add((name, new PayloadTemplate.Intrinsic(call)));
                             }
                         }
                         else if (text.StartsWith('$'))
