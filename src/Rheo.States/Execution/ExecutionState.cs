@@ -84,11 +84,39 @@ internal sealed record IterationProgress
 
     public long ToleratedFailures { get; init; }
 
-    public ImmutableDictionary<long, int> Running { get; init; } = ImmutableDictionary<long, int>.Empty;
+    /// <summary>Iteration <c>i</c> has the id <c>FirstId + i</c>: ids are reserved as one block when the state starts.</summary>
+    public required long FirstId { get; init; }
 
-    public ImmutableList<JsonNode?> Results { get; init; } = [];
+    public int Running { get; init; }
+
+    /// <summary>Finished iterations, most recent first; a persistent stack so each answer costs one small node.</summary>
+    public ImmutableStack<(int Index, JsonNode? Output)> Results { get; init; } = [];
 
     public int Completed { get; init; }
 
     public int Failed { get; init; }
+
+    public bool TryGetIndex(long id, out int index)
+    {
+        index = (int)(id - FirstId);
+        return id >= FirstId && index < NextIndex;
+    }
+
+    /// <summary>The ids of iterations started and not yet finished.</summary>
+    public IEnumerable<long> RunningIds()
+    {
+        var done = new bool[NextIndex];
+        foreach (var (index, _) in Results)
+        {
+            done[index] = true;
+        }
+
+        for (var i = 0; i < NextIndex; i++)
+        {
+            if (!done[i])
+            {
+                yield return FirstId + i;
+            }
+        }
+    }
 }

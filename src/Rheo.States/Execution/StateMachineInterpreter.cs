@@ -207,11 +207,11 @@ public sealed class StateMachineInterpreter
                     History("TaskTimedOut", state.Name, error: ErrorNames.Timeout, cause: cause, detail: state.Resource);
                     HandleError(state, ErrorNames.Timeout, cause);
                     break;
-                case (Pending.ForIterations pending, IterationSucceeded succeeded) when pending.Progress.Running.TryGetValue(succeeded.IterationId, out var index):
-                    OnIterationSucceeded(state, pending.Progress, succeeded.IterationId, index, succeeded.Output);
+                case (Pending.ForIterations pending, IterationSucceeded succeeded) when pending.Progress.TryGetIndex(succeeded.IterationId, out var index):
+                    OnIterationSucceeded(state, pending.Progress, index, succeeded.Output);
                     break;
-                case (Pending.ForIterations pending, IterationFailed failed) when pending.Progress.Running.TryGetValue(failed.IterationId, out var index):
-                    OnIterationFailed(state, pending.Progress, failed.IterationId, index, failed.Error, failed.Cause ?? string.Empty);
+                case (Pending.ForIterations pending, IterationFailed failed) when pending.Progress.TryGetIndex(failed.IterationId, out var index):
+                    OnIterationFailed(state, pending.Progress, index, failed.Error, failed.Cause ?? string.Empty);
                     break;
                 default:
                     // A late or unknown answer (e.g. a task that already timed out): nothing waits for it any more.
@@ -408,7 +408,7 @@ public sealed class StateMachineInterpreter
                 EffectiveInput = effective,
                 Total = state.Branches.Count,
                 MaxConcurrency = 0,
-                Results = ImmutableList.CreateRange(new JsonNode?[state.Branches.Count]),
+                FirstId = ReserveIds(state.Branches.Count),
             };
             StartMore(state, progress);
         }
@@ -452,7 +452,7 @@ public sealed class StateMachineInterpreter
                 Total = total,
                 MaxConcurrency = maxConcurrency,
                 ToleratedFailures = state.Distributed ? tolerated : 0,
-                Results = ImmutableList.CreateRange(new JsonNode?[total]),
+                FirstId = ReserveIds(total),
             };
             if (total == 0)
             {
@@ -465,12 +465,12 @@ public sealed class StateMachineInterpreter
 
         private void StartMore(State state, IterationProgress progress)
         {
-            var running = progress.Running.ToBuilder();
+            var running = progress.Running;
             var next = progress.NextIndex;
-            while (next < progress.Total && (progress.MaxConcurrency <= 0 || running.Count < progress.MaxConcurrency))
+            while (next < progress.Total && (progress.MaxConcurrency <= 0 || running < progress.MaxConcurrency))
             {
                 var index = next++;
-                var id = _nextId++;
+                var id = progress.FirstId + index;
                 JsonNode? input;
                 StateScope scope;
                 if (progress.IsMap)
@@ -485,11 +485,11 @@ public sealed class StateMachineInterpreter
                     scope = state.Branches[index];
                 }
 
-                running.Add(id, index);
+                running++;
                 _commands.Add(new StartIteration(id, state.Name, index, input) { Scope = scope, Info = _original.Info, Variables = _variables });
             }
 
-            _waiting = new Pending.ForIterations(progress with { Running = running.ToImmutable(), NextIndex = next });
+            _waiting = new Pending.ForIterations(progress with { Running = running, NextIndex = next });
         }
 
         private JsonNode? MapIterationInput(State state, IterationProgress progress, int index)
@@ -527,7 +527,14 @@ public sealed class StateMachineInterpreter
             return state.Parameters.Evaluate(roots, Random);
         }
 
-        private void OnIterationSucceeded(State state, IterationProgress progress, long id, int index, JsonNode? output)
+        private long ReserveIds(int count)
+        {
+            var first = _nextId;
+            _nextId += count;
+            return first;
+        }
+
+        private void OnIterationSucceeded(State state, IterationProgress progress, int index, JsonNode? output)
         {
             if (progress.IsMap)
             {
@@ -536,14 +543,14 @@ public sealed class StateMachineInterpreter
 
             progress = progress with
             {
-                Running = progress.Running.Remove(id),
-                Results = progress.Results.SetItem(index, output),
+                Running = progress.Running - 1,
+                Results = progress.Results.Push((index, output)),
                 Completed = progress.Completed + 1,
             };
             AfterIteration(state, progress);
         }
 
-        private void OnIterationFailed(State state, IterationProgress progress, long id, int index, string error, string cause)
+        private void OnIterationFailed(State state, IterationProgress progress, int index, string error, string cause)
         {
             if (progress.IsMap)
             {
@@ -552,8 +559,8 @@ public sealed class StateMachineInterpreter
 
             progress = progress with
             {
-                Running = progress.Running.Remove(id),
-                Results = progress.Results.SetItem(index, new JsonObject { ["Error"] = error, ["Cause"] = cause }),
+                Running = progress.Running - 1,
+                Results = progress.Results.Push((index, new JsonObject { ["Error"] = error, ["Cause"] = cause })),
                 Completed = progress.Completed + 1,
                 Failed = progress.Failed + 1,
             };
@@ -588,11 +595,13 @@ public sealed class StateMachineInterpreter
             }
 
             _waiting = Pending.Nothing;
-            var results = new JsonArray();
-            foreach (var result in progress.Results)
+            var ordered = new JsonNode?[progress.Total];
+            foreach (var (index, output) in progress.Results)
             {
-                results.Add(JsonNodes.Own(result));
+                ordered[index] = JsonNodes.Own(output);
             }
+
+            var results = new JsonArray(ordered);
 
             History(progress.IsMap ? (state.Distributed ? "MapRunSucceeded" : "MapStateSucceeded") : "ParallelStateSucceeded", state.Name);
             Guard(() => CompleteWithResult(state, results));
@@ -602,7 +611,7 @@ public sealed class StateMachineInterpreter
         {
             if (_waiting is Pending.ForIterations pending)
             {
-                foreach (var id in pending.Progress.Running.Keys)
+                foreach (var id in pending.Progress.RunningIds())
                 {
                     _commands.Add(new StopIteration(id));
                 }
