@@ -1,7 +1,7 @@
 namespace Rheo.States.Execution;
 
 /// <summary>An error raised while a state runs: the interpreter turns it into Retry / Catch / failure handling.</summary>
-internal sealed class StateFailure(string error, string cause) : Exception(cause)
+internal sealed class StateFailure(string error, string cause) : StatesException(cause)
 {
     public string Error { get; } = error;
 

@@ -244,7 +244,7 @@ public sealed class StateMachineInterpreter
             _enteredTime = _now;
             _retryCount = 0;
             _retrierAttempts = state.Retry.Count == 0 ? [] : ImmutableArray.Create(new int[state.Retry.Count]);
-            History(state.EventPrefix + "Entered", state.Name, input: input);
+            History(state.EnteredEvent, state.Name, input: input);
             if (state.IsTransparent)
             {
                 Leave(state, input);
@@ -289,7 +289,7 @@ public sealed class StateMachineInterpreter
                 case StateType.Succeed:
                     {
                         var output = OutputPath(state, InputPath(state, _rawInput));
-                        History(state.EventPrefix + "Exited", state.Name, output: output);
+                        History(state.ExitedEvent, state.Name, output: output);
                         Complete(ExecutionStatus.Succeeded, output, null, null);
                         return;
                     }
@@ -342,7 +342,7 @@ public sealed class StateMachineInterpreter
             }
 
             var output = OutputPath(state, effective);
-            History(state.EventPrefix + "Exited", state.Name, output: output);
+            History(state.ExitedEvent, state.Name, output: output);
             Enter(next, output);
         }
 
@@ -632,7 +632,7 @@ public sealed class StateMachineInterpreter
 
         private void Leave(State state, JsonNode? output)
         {
-            History(state.EventPrefix + "Exited", state.Name, output: output);
+            History(state.ExitedEvent, state.Name, output: output);
             if (state.NextState is { } next)
             {
                 Enter(next, output);
@@ -700,7 +700,7 @@ public sealed class StateMachineInterpreter
                         return;
                     }
 
-                    History(state.EventPrefix + "Exited", state.Name, output: output);
+                    History(state.ExitedEvent, state.Name, output: output);
                     Enter(catcher.NextState!, output);
                     return;
                 }
@@ -711,7 +711,7 @@ public sealed class StateMachineInterpreter
 
         private void Fail(State state, string error, string cause)
         {
-            History(state.EventPrefix + "Failed", state.Name, error: error, cause: cause);
+            History(state.FailedEvent, state.Name, error: error, cause: cause);
             Complete(ExecutionStatus.Failed, null, error, cause);
         }
 

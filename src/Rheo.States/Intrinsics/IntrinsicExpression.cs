@@ -6,7 +6,7 @@ using Rheo.States.JsonPath;
 namespace Rheo.States.Intrinsics;
 
 /// <summary>A runtime failure of an intrinsic function (bad argument type or value).</summary>
-internal sealed class IntrinsicFailure(string message) : Exception(message);
+internal sealed class IntrinsicFailure(string message) : StatesException(message);
 
 /// <summary>An argument of an intrinsic call: a literal, a path, or a nested call.</summary>
 internal abstract class IntrinsicArgument

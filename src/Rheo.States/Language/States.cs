@@ -187,6 +187,15 @@ internal sealed class State
         _ => "MapState",
     };
 
+    /// <summary><c>PassStateEntered</c>, ...; built once, so a step without history allocates no strings.</summary>
+    public string EnteredEvent => field ??= EventPrefix + "Entered";
+
+    /// <summary><c>PassStateExited</c>, ...</summary>
+    public string ExitedEvent => field ??= EventPrefix + "Exited";
+
+    /// <summary><c>TaskStateFailed</c>, ...</summary>
+    public string FailedEvent => field ??= EventPrefix + "Failed";
+
     /// <summary>True when the state needs no path work at all: its output is its input (the fast path of Pass chains).</summary>
     public bool IsTransparent { get; set; }
 }

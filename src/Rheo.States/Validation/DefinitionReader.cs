@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Rheo.States.Intrinsics;
 using Rheo.States.JsonPath;
 using Rheo.States.Language;
@@ -1059,6 +1058,4 @@ internal sealed class DefinitionReader
 
         return max;
     }
-
-    internal static JsonNode? Literal(JsonElement element) => JsonNodes.FromElement(element);
 }
