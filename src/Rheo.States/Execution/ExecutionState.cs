@@ -35,6 +35,9 @@ public sealed record ExecutionState
 
     internal State? Current { get; init; }
 
+    /// <summary>A Parallel branch or Map iteration: its end is reported by the parent's events, not as an execution's.</summary>
+    internal bool IsIteration { get; init; }
+
     internal JsonNode? RawInput { get; init; }
 
     internal DateTimeOffset EnteredTime { get; init; }

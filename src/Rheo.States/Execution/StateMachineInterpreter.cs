@@ -60,7 +60,7 @@ public sealed class StateMachineInterpreter
     /// <summary>Starts a Parallel branch or Map iteration that a parent step asked for.</summary>
     public Step StartIteration(StartIteration command, DateTimeOffset now)
     {
-        var state = new ExecutionState { Scope = command.Scope, Info = command.Info, Status = ExecutionStatus.Running, Variables = command.Variables };
+        var state = new ExecutionState { Scope = command.Scope, Info = command.Info, Status = ExecutionStatus.Running, Variables = command.Variables, IsIteration = true };
         var run = new Run(this, state, now);
         run.Enter(command.Scope.Start!, command.Input);
         return run.Finish();
@@ -392,6 +392,7 @@ public sealed class StateMachineInterpreter
             var roots = Roots(state, effective);
             var id = _nextId++;
             History("TaskScheduled", state.Name, input: effective, detail: state.Resource);
+            History("TaskStarted", state.Name, detail: state.Resource);
             _commands.Add(new InvokeTask(id, state.Name, state.Resource!, effective, _retryCount));
             long? timeout = state.TimeoutSeconds.IsSet ? NewTimer(_now.AddSeconds(Positive(Number(state.TimeoutSeconds, roots, "TimeoutSecondsPath"), "TimeoutSeconds")), "TaskTimeout") : null;
             long? heartbeat = state.HeartbeatSeconds.IsSet ? NewTimer(_now.AddSeconds(Positive(Number(state.HeartbeatSeconds, roots, "HeartbeatSecondsPath"), "HeartbeatSeconds")), "HeartbeatTimeout") : null;
@@ -696,7 +697,7 @@ public sealed class StateMachineInterpreter
                     }
                     catch (StateFailure failure)
                     {
-                        Fail(state, failure.Error, failure.Cause);
+                        Fail(failure.Error, failure.Cause);
                         return;
                     }
 
@@ -706,14 +707,10 @@ public sealed class StateMachineInterpreter
                 }
             }
 
-            Fail(state, error, cause);
+            Fail(error, cause);
         }
 
-        private void Fail(State state, string error, string cause)
-        {
-            History(state.FailedEvent, state.Name, error: error, cause: cause);
-            Complete(ExecutionStatus.Failed, null, error, cause);
-        }
+        private void Fail(string error, string cause) => Complete(ExecutionStatus.Failed, null, error, cause);
 
         private static bool Matches(IReadOnlyList<string> errorEquals, string error, bool isTask)
         {
@@ -748,7 +745,11 @@ public sealed class StateMachineInterpreter
                 ExecutionStatus.TimedOut => "ExecutionTimedOut",
                 _ => "ExecutionAborted",
             };
-            History(type, output: output, error: error, cause: cause);
+            if (!_original.IsIteration)
+            {
+                History(type, output: output, error: error, cause: cause);
+            }
+
             _commands.Add(new CompleteExecution(status, output, error, cause));
         }
 

@@ -193,9 +193,6 @@ internal sealed class State
     /// <summary><c>PassStateExited</c>, ...</summary>
     public string ExitedEvent => field ??= EventPrefix + "Exited";
 
-    /// <summary><c>TaskStateFailed</c>, ...</summary>
-    public string FailedEvent => field ??= EventPrefix + "Failed";
-
     /// <summary>True when the state needs no path work at all: its output is its input (the fast path of Pass chains).</summary>
     public bool IsTransparent { get; set; }
 }

@@ -41,6 +41,34 @@ public sealed class StateMachineInterpreterTests
     }
 
     [Fact]
+    public void A_failing_task_leaves_the_Step_Functions_trail_of_events()
+    {
+        var definition = StateMachineDefinition.Parse("""{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true}}}""");
+        var driver = new VirtualDriver(definition, task => new TaskFailed(task.InvocationId, "Boom", "c"));
+
+        driver.Run(null);
+
+        Assert.Equal(
+            ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"],
+            driver.History.Select(h => h.Type));
+    }
+
+    [Fact]
+    public void A_failed_Parallel_state_is_reported_once_before_the_execution_fails()
+    {
+        var definition = StateMachineDefinition.Parse("""
+            {"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"E"}}}]}}}
+            """);
+        var driver = new VirtualDriver(definition);
+
+        driver.Run(null);
+
+        Assert.Equal(
+            ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed", "ExecutionFailed"],
+            driver.History.Select(h => h.Type));
+    }
+
+    [Fact]
     public void History_can_be_turned_off()
     {
         var step = Interpreter("""{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}""", history: false).Start(Start(), Now);
