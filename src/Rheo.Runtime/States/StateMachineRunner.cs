@@ -97,6 +97,8 @@ public sealed class StateMachineRunner
     /// <summary>One execution: its interpreter, its history, and the frames (the machine, branches, iterations) it runs.</summary>
     private sealed class Execution(StateMachineRunner runner, StateMachineInterpreter interpreter, ExecutionOptions options, string executionArn)
     {
+        private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(40);
+
         private readonly List<HistoryEvent> _history = [];
 
         public IReadOnlyList<HistoryEvent> History
@@ -152,7 +154,13 @@ public sealed class StateMachineRunner
             {
                 // Whatever is still outstanding (tasks, timers, iterations) belongs to a finished frame: stop it.
                 await frame.CancelAsync().ConfigureAwait(false);
-                foreach (var timer in timers)
+                ITimer[] owned;
+                lock (timers)
+                {
+                    owned = [.. timers];
+                }
+
+                foreach (var timer in owned)
                 {
                     await timer.DisposeAsync().ConfigureAwait(false);
                 }
@@ -187,8 +195,7 @@ public sealed class StateMachineRunner
                         Invoke(task, events, frame);
                         break;
                     case StartTimer timer:
-                        var delay = timer.DueTime - Time.GetUtcNow();
-                        timers.Add(Time.CreateTimer(static s => ((Action)s!)(), (Action)(() => events.TryWrite(new TimerFired(timer.TimerId))), delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan));
+                        Schedule(timer.DueTime, () => events.TryWrite(new TimerFired(timer.TimerId)), timers, frame);
                         break;
                     case StartIteration iteration:
                         StartChild(iteration, events, children, frame);
@@ -198,6 +205,24 @@ public sealed class StateMachineRunner
                         child.Dispose();
                         break;
                 }
+            }
+        }
+
+        /// <summary>Fires at <paramref name="due"/>, re-arming when the wait is longer than one timer can take (about 49 days).</summary>
+        private void Schedule(DateTimeOffset due, Action fire, List<ITimer> timers, CancellationToken frame)
+        {
+            if (frame.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var delay = due - Time.GetUtcNow();
+            var clamped = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxTimerDelay ? MaxTimerDelay : delay;
+            Action callback = clamped < delay ? () => Schedule(due, fire, timers, frame) : fire;
+            var created = Time.CreateTimer(static s => ((Action)s!)(), callback, clamped, Timeout.InfiniteTimeSpan);
+            lock (timers)
+            {
+                timers.Add(created);
             }
         }
 

@@ -187,6 +187,27 @@ public sealed class StateMachineRunnerTests
     }
 
     [Fact]
+    public async Task A_wait_longer_than_one_timer_can_take_is_rearmed_until_due()
+    {
+        var time = new FakeTimeProvider();
+        var runner = new StateMachineRunner(options: new StateMachineRunnerOptions { TimeProvider = time });
+
+        var run = RunAsync(runner, """{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":8640000,"End":true}}}""");
+        await time.WaitForTimersAsync(1);
+        time.Advance(TimeSpan.FromDays(40));
+        await time.WaitForTimersAsync(2);
+        time.Advance(TimeSpan.FromDays(40));
+        await time.WaitForTimersAsync(3);
+        var early = run.IsCompleted;
+        time.Advance(TimeSpan.FromDays(20));
+        var result = await run;
+
+        Assert.False(early);
+        Assert.Equal([TimeSpan.FromDays(40), TimeSpan.FromDays(40), TimeSpan.FromDays(20)], time.Requested);
+        Assert.Equal(ExecutionResult.Succeeded, result.Status);
+    }
+
+    [Fact]
     public async Task Task_TimeoutSeconds_fails_a_slow_handler_with_States_Timeout()
     {
         var time = new FakeTimeProvider();
