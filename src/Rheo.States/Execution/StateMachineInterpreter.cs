@@ -28,6 +28,8 @@ public sealed class InterpreterOptions
 /// </remarks>
 public sealed class StateMachineInterpreter
 {
+    private const double MaxRetryDelaySeconds = 31_622_400;
+
     private readonly StateMachineDefinition _definition;
 
     /// <summary>Creates an interpreter for a validated definition.</summary>
@@ -264,6 +266,23 @@ public sealed class StateMachineInterpreter
             {
                 HandleError(_current!, failure.Error, failure.Cause);
             }
+#pragma warning disable CA1031 // A defect in one state must end that execution with a reported error, not crash the runtime.
+            catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+            {
+                HandleError(_current!, ErrorNames.Runtime, $"An internal error occurred in the state '{_current!.Name}': {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        /// <summary><paramref name="seconds"/> from now, or a States.Runtime error when that is past the calendar's end.</summary>
+        private DateTimeOffset After(double seconds)
+        {
+            if (double.IsNaN(seconds) || seconds > (DateTimeOffset.MaxValue - _now).TotalSeconds)
+            {
+                throw new StateFailure(ErrorNames.Runtime, $"A wait of {seconds} seconds in the state '{_current!.Name}' is too long.");
+            }
+
+            return _now.AddSeconds(seconds);
         }
 
         /// <summary>Runs the current state; may leave it (and run on) or start waiting.</summary>
@@ -359,7 +378,7 @@ public sealed class StateMachineInterpreter
                     throw new StateFailure(ErrorNames.Runtime, $"The Wait state '{state.Name}' was given {seconds} seconds; the value must not be negative.");
                 }
 
-                due = _now.AddSeconds(seconds);
+                due = After(seconds);
             }
             else
             {
@@ -394,8 +413,8 @@ public sealed class StateMachineInterpreter
             History("TaskScheduled", state.Name, input: effective, detail: state.Resource);
             History("TaskStarted", state.Name, detail: state.Resource);
             _commands.Add(new InvokeTask(id, state.Name, state.Resource!, effective, _retryCount));
-            long? timeout = state.TimeoutSeconds.IsSet ? NewTimer(_now.AddSeconds(Positive(Number(state.TimeoutSeconds, roots, "TimeoutSecondsPath"), "TimeoutSeconds")), "TaskTimeout") : null;
-            long? heartbeat = state.HeartbeatSeconds.IsSet ? NewTimer(_now.AddSeconds(Positive(Number(state.HeartbeatSeconds, roots, "HeartbeatSecondsPath"), "HeartbeatSeconds")), "HeartbeatTimeout") : null;
+            long? timeout = state.TimeoutSeconds.IsSet ? NewTimer(After(Positive(Number(state.TimeoutSeconds, roots, "TimeoutSecondsPath"), "TimeoutSeconds")), "TaskTimeout") : null;
+            long? heartbeat = state.HeartbeatSeconds.IsSet ? NewTimer(After(Positive(Number(state.HeartbeatSeconds, roots, "HeartbeatSecondsPath"), "HeartbeatSeconds")), "HeartbeatTimeout") : null;
             _waiting = new Pending.ForTask(id, timeout, heartbeat);
         }
 
@@ -660,11 +679,8 @@ public sealed class StateMachineInterpreter
                     var attempts = _retrierAttempts[i];
                     if (attempts < retrier.MaxAttempts)
                     {
-                        var delay = retrier.IntervalSeconds * Math.Pow(retrier.BackoffRate, attempts);
-                        if (retrier.MaxDelaySeconds is { } max)
-                        {
-                            delay = Math.Min(delay, max);
-                        }
+                        // Without MaxDelaySeconds the backoff still stops at a year, the longest a Standard execution may run.
+                        var delay = Math.Min(retrier.IntervalSeconds * Math.Pow(retrier.BackoffRate, attempts), retrier.MaxDelaySeconds ?? MaxRetryDelaySeconds);
 
                         if (retrier.FullJitter)
                         {

@@ -35,6 +35,9 @@ internal sealed class DefinitionReader
         "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp",
     ];
 
+    /// <summary>The largest number of seconds Step Functions accepts in TimeoutSeconds, HeartbeatSeconds and Seconds.</summary>
+    private const double MaxSeconds = 99_999_999;
+
     private static readonly string[] WaitFields = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"];
 
     private readonly List<Diagnostic> _diagnostics = [];
@@ -358,11 +361,11 @@ internal sealed class DefinitionReader
             Retry = ReadRetry(obj, location),
             Catch = ReadCatch(obj, location),
             Resource = type == StateType.Task ? RequiredString(obj, "Resource", location) : null,
-            TimeoutSeconds = NumberOf(obj, "TimeoutSeconds", location, integer: true, min: 1),
-            HeartbeatSeconds = NumberOf(obj, "HeartbeatSeconds", location, integer: true, min: 1),
+            TimeoutSeconds = NumberOf(obj, "TimeoutSeconds", location, integer: true, min: 1, max: MaxSeconds),
+            HeartbeatSeconds = NumberOf(obj, "HeartbeatSeconds", location, integer: true, min: 1, max: MaxSeconds),
             Choices = type == StateType.Choice ? ReadChoices(obj, location) : [],
             Default = type == StateType.Choice ? OptionalString(obj, "Default", location) : null,
-            Seconds = NumberOf(obj, "Seconds", location, integer: true, min: 0),
+            Seconds = NumberOf(obj, "Seconds", location, integer: true, min: 0, max: MaxSeconds),
             Timestamp = TextOf(obj, "Timestamp", location, allowIntrinsic: false),
             Error = TextOf(obj, "Error", location, allowIntrinsic: true),
             Cause = TextOf(obj, "Cause", location, allowIntrinsic: true),
@@ -527,12 +530,12 @@ internal sealed class DefinitionReader
 
     private double? PositiveInteger(JsonElement value, string location)
     {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && Math.Floor(d) == d && d >= 1)
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && Math.Floor(d) == d && d >= 1 && d <= MaxSeconds)
         {
             return d;
         }
 
-        Error(DiagnosticCodes.InvalidValue, location, $"Expected a positive integer but found {Describe(value)}.");
+        Error(DiagnosticCodes.InvalidValue, location, $"Expected an integer from 1 to {MaxSeconds} but found {Describe(value)}.");
         return null;
     }
 

@@ -140,6 +140,22 @@ public sealed class StateMachineInterpreterTests
     }
 
     [Fact]
+    public void An_exploding_backoff_stops_at_a_year_instead_of_overflowing_the_clock()
+    {
+        var definition = StateMachineDefinition.Parse("""
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true,
+              "Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":10,"MaxAttempts":400}]}}}
+            """);
+        var driver = new VirtualDriver(definition, task => new TaskFailed(task.InvocationId, "E", null));
+
+        var state = driver.Run(null);
+
+        Assert.Equal(ExecutionStatus.Failed, state.Status);
+        Assert.Equal(400, driver.Timers.Count);
+        Assert.Equal(31_622_400, driver.Timers.Max(t => t.Delay.TotalSeconds));
+    }
+
+    [Fact]
     public void Full_jitter_never_waits_longer_than_the_backoff()
     {
         var definition = StateMachineDefinition.Parse("""
