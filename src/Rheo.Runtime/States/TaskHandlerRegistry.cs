@@ -53,10 +53,10 @@ public sealed class TaskHandlerRegistry
         var baseResource = resource.EndsWith(".waitForTaskToken", StringComparison.Ordinal) ? resource[..^".waitForTaskToken".Length] : resource;
         if (baseResource == LambdaInvoke)
         {
-            var functionName = (input as JsonObject)?["FunctionName"]?.GetValue<string>();
+            var functionName = (input as JsonObject)?["FunctionName"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
             if (string.IsNullOrEmpty(functionName))
             {
-                return TaskBinding.Missing("States.Runtime", "The lambda:invoke Task needs Parameters.FunctionName.");
+                return TaskBinding.Missing(ErrorNames.Runtime, "The lambda:invoke Task needs Parameters.FunctionName: the name or ARN of a function, as a string.");
             }
 
             var payload = (input as JsonObject)?.TryGetPropertyValue("Payload", out var p) == true ? p : null;

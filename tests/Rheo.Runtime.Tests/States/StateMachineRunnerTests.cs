@@ -65,6 +65,17 @@ public sealed class StateMachineRunnerTests
     }
 
     [Fact]
+    public async Task Lambda_invoke_without_a_string_FunctionName_fails_with_States_Runtime()
+    {
+        var result = await RunAsync(new StateMachineRunner(), """
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":5},"End":true}}}
+            """);
+
+        Assert.Equal(ExecutionResult.Failed, result.Status);
+        Assert.Equal(ErrorNames.Runtime, result.Error);
+    }
+
+    [Fact]
     public async Task Handler_throwing_StatesTaskException_is_caught_by_its_error_name()
     {
         var handlers = new TaskHandlerRegistry().AddResource("check", (_, _, _) => throw new StatesTaskException("Stock.Empty", "no stock"));
