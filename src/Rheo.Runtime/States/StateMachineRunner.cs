@@ -268,7 +268,8 @@ public sealed class StateMachineRunner
                     ExecutionEvent answer;
                     try
                     {
-                        var result = await binding.Handler(binding.Input, context, frame).ConfigureAwait(false);
+                        // Handlers get their own copy: what they do to it cannot reach the execution's data.
+                        var result = await binding.Handler(binding.Input?.DeepClone(), context, frame).ConfigureAwait(false);
                         answer = new TaskSucceeded(task.InvocationId, binding.WrapLambdaResult ? LambdaResponse(result) : result);
                     }
                     catch (StatesTaskException e)
