@@ -92,7 +92,9 @@ internal static class BenchCommands
 
     private static Runs Repeat(double seconds, Action action)
     {
-        for (var i = 0; i < 10; i++)
+        // Long enough for tiered compilation to settle on optimized code before measuring.
+        var warmup = Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < Math.Min(0.5, seconds / 2))
         {
             action();
         }
@@ -110,10 +112,12 @@ internal static class BenchCommands
 
     private static async Task<Runs> RepeatAsync(double seconds, Func<Task> action)
     {
-        for (var i = 0; i < 3; i++)
+        var warmup = Stopwatch.StartNew();
+        do
         {
             await action().ConfigureAwait(false);
         }
+        while (warmup.Elapsed.TotalSeconds < Math.Min(0.5, seconds / 2));
 
         var watch = Stopwatch.StartNew();
         long count = 0;
