@@ -184,7 +184,6 @@ public sealed class DatetimeFormat : IEquatable<DatetimeFormat>
             }
         }
 
-        // "ddd"/"dddd" print the weekday name, which alone does not determine a day; keep 'd' only for day numbers.
         return units;
     }
 }

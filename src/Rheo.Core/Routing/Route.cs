@@ -111,14 +111,9 @@ public sealed partial class Route
         // Providers: every rule that yields a value for an input dimension, including inverses of invertible
         // single-source links, so that index keys and references can be computed from whichever side arrived first.
         var providers = inputs.Select(_ => new List<LinkRule>()).ToArray();
-        foreach (var rule in checks)
+        foreach (var rule in LinkRule.WithInverses(checks))
         {
             providers[rule.TargetInput].Add(rule);
-            if (rule.Sources.Length == 1 && rule.Mapper.TryInvert(out var inverse))
-            {
-                var (si, sd) = rule.Sources[0];
-                providers[si].Add(new LinkRule(si, sd, inverse!, [(rule.TargetInput, rule.TargetDim)], rule.Text + " (inverted)"));
-            }
         }
 
         return new Route(definition, inputs, outputSpec, checks, [.. providers.Select(p => p.ToArray())], outputRules, reverseRules);
@@ -163,7 +158,21 @@ public sealed class RouteInput
 }
 
 // target input dimension = mapper(source input dimensions)
-internal sealed record LinkRule(int TargetInput, int TargetDim, DimensionMapper Mapper, (int Input, int Dim)[] Sources, string Text);
+internal sealed record LinkRule(int TargetInput, int TargetDim, DimensionMapper Mapper, (int Input, int Dim)[] Sources, string Text)
+{
+    // The rules followed by the inverse of every invertible single-source rule (source = inverse(target)).
+    public static IEnumerable<LinkRule> WithInverses(IEnumerable<LinkRule> rules)
+    {
+        foreach (var rule in rules)
+        {
+            yield return rule;
+            if (rule.Sources is [var (si, sd)] && rule.Mapper.TryInvert(out var inverse))
+            {
+                yield return new LinkRule(si, sd, inverse!, [(rule.TargetInput, rule.TargetDim)], rule.Text + " (inverted)");
+            }
+        }
+    }
+}
 
 // output dimension = mapper(source input dimensions) or literal
 internal sealed record OutputRule(int OutputDim, DimensionMapper Mapper, (int Input, int Dim)[] Sources, object? Literal, string Text);

@@ -246,15 +246,7 @@ internal sealed class RouteCompiler(RouteDefinition definition)
         }
 
         var outputKnown = new HashSet<int>();
-        var providers = checks.ToList();
-        foreach (var rule in checks.Where(r => r.Sources.Length == 1))
-        {
-            if (rule.Mapper.TryInvert(out var inverse))
-            {
-                providers.Add(new LinkRule(rule.Sources[0].Input, rule.Sources[0].Dim, inverse!, [(rule.TargetInput, rule.TargetDim)], rule.Text));
-            }
-        }
-
+        var providers = LinkRule.WithInverses(checks).ToList();
         for (var changed = true; changed;)
         {
             changed = false;
