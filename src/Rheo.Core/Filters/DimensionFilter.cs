@@ -63,7 +63,8 @@ public sealed class DimensionFilter
     /// <summary>
     /// Creates a filter from branches of raw values, one per level, outermost first (missing trailing levels are
     /// <c>*</c>). A raw value is <c>"*"</c>, a range (<see cref="RelativeRange"/> or <c>"_:-7"</c>, <c>"_:-3:-1"</c>),
-    /// or a value parsed by the level's dimension.
+    /// a value with a range around it (<c>"2021-09-20[_:-7]"</c>, as <see cref="ToRows"/> writes it), or a value parsed
+    /// by the level's dimension.
     /// </summary>
     /// <example><c>DimensionFilter.Of(spec, ["NA", "*"], ["EU", "*"])</c></example>
     /// <exception cref="ArgumentException">A branch is deeper than the spec.</exception>
@@ -139,7 +140,7 @@ public sealed class DimensionFilter
     /// <summary>The filter keeping only the first branch at every level (the TIP).</summary>
     public DimensionFilter Tip() => Depth == 0 || _branches.Length == 0 ? this : new DimensionFilter(Depth, [new FilterBranch(_branches[0].IsAny, _branches[0].Value, _branches[0].Range, _branches[0].Next.Tip())]);
 
-    /// <summary>The filter as rows of text keys, one row per branch (<c>*</c>, <c>_:-7</c>, rendered values, <c>value[_:-7]</c>); <see cref="Of"/> reads the plain forms back.</summary>
+    /// <summary>The filter as rows of text keys, one row per branch (<c>*</c>, <c>_:-7</c>, rendered values, <c>value[_:-7]</c>); <see cref="Of"/> reads every form back.</summary>
     public IReadOnlyList<string[]> ToRows(DimensionSpec spec)
     {
         var rows = new List<string[]>();
@@ -220,9 +221,20 @@ public sealed class DimensionFilter
             case string s when s.StartsWith('_') && RelativeRange.TryParse(s, out var parsed):
                 EnsureOrdered(dimension, parsed);
                 return new FilterBranch(true, default, parsed, next);
+            case string s when dimension.Type != DimensionType.String && TrySplitRanged(s, out var datum, out var around):
+                return new FilterBranch(false, dimension.Parse(datum), around, next);
             default:
                 return new FilterBranch(false, dimension.Parse(raw), null, next);
         }
+    }
+
+    // The form ToRows writes for a concrete value with a range attached: "2021-09-20[_:-7]".
+    private static bool TrySplitRanged(string text, out string datum, out RelativeRange range)
+    {
+        var at = text.LastIndexOf("[_", StringComparison.Ordinal);
+        datum = at > 0 ? text[..at] : text;
+        range = default;
+        return at > 0 && text.EndsWith(']') && RelativeRange.TryParse(text[(at + 1)..^1], out range);
     }
 
     private static void EnsureOrdered(Dimension dimension, RelativeRange range)

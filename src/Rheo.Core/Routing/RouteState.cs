@@ -49,6 +49,9 @@ public sealed class RouteState
     /// <summary>The pending groups, in no particular order.</summary>
     public IReadOnlyCollection<TriggerGroup> PendingGroups => _groups.Values;
 
+    /// <summary>Finds a pending group by id.</summary>
+    public bool TryGetGroup(long id, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TriggerGroup group) => _groups.TryGetValue(id, out group);
+
     /// <summary>The id the next new group gets (persist it with the groups).</summary>
     public long NextGroupId => _nextId;
 

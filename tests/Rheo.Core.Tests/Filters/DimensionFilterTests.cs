@@ -11,6 +11,20 @@ public sealed class DimensionFilterTests
     private static string[] Rendered(DimensionSpec spec, IEnumerable<Partition> partitions) => [.. partitions.Select(p => string.Join("/", spec.Render(p)))];
 
     [Fact]
+    public void Rows_read_back_give_the_same_filter_including_a_value_with_a_range()
+    {
+        var filter = DimensionFilter.Of(RegionDay, ["NA", "2021-09-20"], ["EU", "*"])
+            .Narrow(RegionDay, DimensionFilter.Of(RegionDay, ["*", "_:-3"]));
+
+        var rows = filter.ToRows(RegionDay);
+        var back = DimensionFilter.Of(RegionDay, [.. rows.Select(r => r.Cast<object?>().ToArray())]);
+
+        Assert.Contains(rows, r => r[1] == "2021-09-20[_:-3]");
+        Assert.Equal(filter.ToString(RegionDay), back.ToString(RegionDay));
+        Assert.Equal(3, back.Expand(RegionDay, RegionDay.Parse("NA", "2021-09-20")).Count);
+    }
+
+    [Fact]
     public void A_backward_range_is_the_datum_and_the_values_before_it_tip_first()
     {
         var filter = DimensionFilter.Of(Day, [new RelativeRange(-3)]);
