@@ -1,0 +1,792 @@
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rheo.Core.Dimensions;
+using Rheo.Core.Filters;
+using Rheo.Core.Links;
+using Rheo.Core.Routing;
+using Rheo.Core.Signals;
+using Rheo.Core.Topology;
+using Rheo.Runtime.Compute;
+using Rheo.Runtime.Data;
+using Rheo.Runtime.Diagnostics;
+using Rheo.Runtime.Engine;
+using Rheo.Runtime.Hooks;
+using Rheo.Runtime.Nodes;
+using Rheo.Runtime.Storage;
+
+namespace Rheo.Runtime;
+
+/// <summary>
+/// A Rheo application: its nodes (timers, external data, data nodes with routes), its lifecycle, and the runtime
+/// control of the guide (process, execute, poll, kill). Nodes are defined in a development context and become live
+/// with <see cref="ActivateAsync"/>.
+/// </summary>
+/// <remarks>
+/// Node definition methods are synchronous and not thread-safe; runtime methods are thread-safe. An application
+/// whose state is active starts its processor on first use in a process that holds its engine lock (one per
+/// application root); other instances only read and queue events.
+/// </remarks>
+public sealed partial class Application : IAsyncDisposable
+{
+    private readonly IRheoStore _store;
+    private readonly bool _ownsStore;
+    private readonly ApplicationOptions _options;
+    private readonly ILogger _logger;
+    private readonly List<NodeDefinition> _dev = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private ActiveTopology? _active;
+    private Processor? _processor;
+    private FileStream? _engineLock;
+    private ApplicationRecord? _record;
+    private bool _opened;
+
+    private Application(string name, string root, IRheoStore store, bool ownsStore, ApplicationOptions? options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name is "." or "..")
+        {
+            throw new ArgumentException($"The application name '{name}' may hold only letters, digits, '-', '_' and '.'.", nameof(name));
+        }
+
+        Name = name;
+        Root = Path.GetFullPath(Path.Combine(root, name));
+        _store = store;
+        _ownsStore = ownsStore;
+        _options = (options ?? new ApplicationOptions()).Validated();
+        _logger = _options.LoggerFactory?.CreateLogger("Rheo.Runtime") ?? NullLogger.Instance;
+    }
+
+    /// <summary>The application's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The application's folder (outputs under <c>data/</c>, captured process output under <c>logs/</c>).</summary>
+    public string Root { get; }
+
+    /// <summary>The lifecycle state as last read or set by this instance.</summary>
+    public ApplicationState State => _record?.State ?? ApplicationState.Inactive;
+
+    /// <summary>The nodes of the development context, in definition order.</summary>
+    public IReadOnlyList<NodeDefinition> Nodes => _dev;
+
+    /// <summary>The nodes of the active topology (empty before activation or before the first runtime call).</summary>
+    public IReadOnlyList<NodeDefinition> ActiveNodes => _active?.Ordered ?? [];
+
+    /// <summary>Whether this instance runs the application's processor.</summary>
+    public bool RunsProcessor => _processor is not null;
+
+    /// <summary>A node of the development context, else of the active topology.</summary>
+    /// <exception cref="KeyNotFoundException">No such node; the message lists the known ids.</exception>
+    public Signal this[string id] => Find(id)?.Signal
+        ?? throw new KeyNotFoundException($"Application '{Name}' has no node '{id}'; its nodes are: {string.Join(", ", _dev.Concat(ActiveNodes).Select(n => n.Id).Distinct())}.");
+
+    /// <summary>Creates or opens an application in a local store under <paramref name="root"/> (SQLite file <c>rheo.db</c>, outputs in <c>&lt;root&gt;/&lt;name&gt;/</c>).</summary>
+    /// <remarks>The embedded store comes from the <c>Rheo.Storage.Sqlite</c> assembly, found at run time so the engine does not depend on an adapter.</remarks>
+    /// <exception cref="InvalidOperationException">No local store adapter can be loaded.</exception>
+    public static Application Local(string name, string root = "./.rheo", ApplicationOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Directory.CreateDirectory(root);
+        return new Application(name, root, LocalStore().Open(Path.GetFullPath(root)), ownsStore: true, options);
+    }
+
+    /// <summary>Creates or opens an application on a given store (in-memory for tests, or another driver); outputs go under <paramref name="root"/>.</summary>
+    public static Application Create(string name, IRheoStore store, string root, ApplicationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return new Application(name, root, store, ownsStore: false, options);
+    }
+
+    /// <summary>Adds a timer node emitting its time dimension on an EventBridge schedule (<c>rate(1 day)</c>, <c>cron(0 12 * * ? *)</c>).</summary>
+    /// <exception cref="FormatException">The schedule expression is invalid; nothing is added.</exception>
+    public Signal AddTimer(string id, string scheduleExpression, string timeDimension = "time", string format = "%Y-%m-%d", DatetimeGranularity granularity = DatetimeGranularity.Day, int shift = 0)
+    {
+        _ = Timers.Schedule.Parse(scheduleExpression);
+        return Define(new TimerNode(id, scheduleExpression, timeDimension, format, granularity, shift)).Signal;
+    }
+
+    /// <summary>Adds external data in a local folder (the guide's <c>marshal_external_data</c>).</summary>
+    /// <exception cref="ArgumentException">The dataset declares partition keys but not one per dimension.</exception>
+    public Signal MarshalExternalData(LocalDataset descriptor, string id, DimensionSpec dimensionSpec, DimensionFilter? dimensionFilter = null, IntegrityProtocol? protocol = null)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(dimensionSpec);
+        if (descriptor.PartitionKeys.Count != 0 && descriptor.PartitionKeys.Count != dimensionSpec.Count)
+        {
+            throw new ArgumentException($"Node '{id}': the dataset '{descriptor.Folder}' declares {descriptor.PartitionKeys.Count} partition key(s) for {dimensionSpec.Count} dimension(s); give one \"{{}}\" key per dimension.", nameof(descriptor));
+        }
+
+        return Define(new ExternalDataNode(id, descriptor, dimensionSpec, dimensionFilter ?? DimensionFilter.All(dimensionSpec), protocol ?? IntegrityProtocol.None)).Signal;
+    }
+
+    /// <summary>Adds an internal data node: a route from inputs to an output produced by compute targets (the guide's <c>create_data</c>).</summary>
+    /// <param name="id">The node id.</param>
+    /// <param name="inputs">The inputs in order.</param>
+    /// <param name="inputMap">Inputs by alias (added after <paramref name="inputs"/>).</param>
+    /// <param name="inputLinks">Links between input dimensions.</param>
+    /// <param name="outputSpec">The output dimensions; null adopts the first input's.</param>
+    /// <param name="outputLinks">Links to output dimensions.</param>
+    /// <param name="computeTargets">The work of each execution, in order (at least one).</param>
+    /// <param name="executionHook">Execution hooks.</param>
+    /// <param name="pendingNodeHook">Pending-node hooks.</param>
+    /// <param name="pendingNodeTtl">How long a pending group waits before it expires.</param>
+    /// <param name="autoInputLinking">Link same-named input dimensions.</param>
+    /// <param name="autoOutputLinking">Link same-named output dimensions to inputs.</param>
+    /// <param name="metadata">Free metadata handed to compute targets.</param>
+    /// <param name="outputFilter">The output's admitted values.</param>
+    /// <exception cref="TopologyException">The route is invalid; every problem is listed and nothing is added.</exception>
+    public Signal CreateData(string id, IReadOnlyList<Signal>? inputs = null, IReadOnlyDictionary<string, Signal>? inputMap = null, IReadOnlyList<InputLink>? inputLinks = null,
+        DimensionSpec? outputSpec = null, IReadOnlyList<OutputLink>? outputLinks = null, IReadOnlyList<ComputeTarget>? computeTargets = null,
+        ExecutionHook? executionHook = null, PendingNodeHook? pendingNodeHook = null, TimeSpan? pendingNodeTtl = null, bool autoInputLinking = true,
+        bool autoOutputLinking = true, IReadOnlyDictionary<string, string>? metadata = null, DimensionFilter? outputFilter = null)
+    {
+        var node = new DataNode(id)
+        {
+            Inputs = [.. inputs ?? [], .. (inputMap ?? new Dictionary<string, Signal>()).Select(kv => kv.Value.As(kv.Key))],
+            InputLinks = inputLinks ?? [],
+            OutputSpec = outputSpec,
+            OutputFilter = outputFilter,
+            OutputLinks = outputLinks ?? [],
+            ComputeTargets = computeTargets ?? [],
+            ExecutionHook = executionHook,
+            PendingNodeHook = pendingNodeHook,
+            PendingNodeTtl = pendingNodeTtl,
+            AutoInputLinking = autoInputLinking,
+            AutoOutputLinking = autoOutputLinking,
+            Metadata = metadata ?? new Dictionary<string, string>(),
+        };
+        return Define(CompileData(node)).Signal;
+    }
+
+    /// <summary>Adds a data node from a definition (the same as the other overload).</summary>
+    /// <exception cref="TopologyException">The route is invalid; nothing is added.</exception>
+    public Signal CreateData(DataNode definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return Define(CompileData(definition)).Signal;
+    }
+
+    /// <summary>Replaces a data node's whole definition (the guide's <c>update_data</c>).</summary>
+    /// <exception cref="KeyNotFoundException">The node does not exist.</exception>
+    /// <exception cref="TopologyException">The new route is invalid; nothing changes.</exception>
+    public Signal UpdateData(DataNode definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var index = DevIndex(definition.Id);
+        var compiled = CompileData(definition);
+        _dev[index] = compiled;
+        return compiled.Signal;
+    }
+
+    /// <summary>Changes part of a data node's definition, keeping the rest (the guide's <c>patch_data</c>): <c>app.PatchData("B", b =&gt; b with { ... })</c>.</summary>
+    /// <exception cref="KeyNotFoundException">The node does not exist in the development context (attach first to patch an active node).</exception>
+    public Signal PatchData(string id, Func<DataNode, DataNode> patch)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var index = DevIndex(id);
+        var current = _dev[index] as DataNode ?? throw new ArgumentException($"Node '{id}' is not a data node; only data nodes can be patched.", nameof(id));
+        var patched = patch(current);
+        if (patched.Id != id)
+        {
+            throw new ArgumentException($"The patch changed the node id from '{id}' to '{patched.Id}'; ids cannot change.", nameof(patch));
+        }
+
+        return UpdateData(patched);
+    }
+
+    /// <summary>Validates the development context (every problem at once), persists it as the active topology and makes its routes live.</summary>
+    /// <remarks>Re-activation keeps the pending groups of routes whose inputs, links, output and compute targets did not change; changed routes start empty; removed routes are dropped. Running executions are interrupted and run again.</remarks>
+    /// <exception cref="TopologyException">The topology is invalid; nothing changed.</exception>
+    public async Task ActivateAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+            var topology = Validate(_dev);
+            var version = await _store.AddTopologyAsync(Name, TopologyJson.Write(_dev), cancellationToken).ConfigureAwait(false);
+            await StopProcessorAsync().ConfigureAwait(false);
+            var batch = new StoreBatch();
+            foreach (var route in await _store.GetRoutesAsync(Name, cancellationToken).ConfigureAwait(false))
+            {
+                if (!topology.Routes.ContainsKey(route.RouteId))
+                {
+                    batch.DeletedRoutes.Add(route.RouteId);
+                }
+            }
+
+            if (!batch.IsEmpty)
+            {
+                await _store.CommitAsync(Name, batch, cancellationToken).ConfigureAwait(false);
+            }
+
+            var state = State == ApplicationState.Paused ? ApplicationState.Paused : ApplicationState.Active;
+            await SaveRecordAsync(state, version, cancellationToken).ConfigureAwait(false);
+            _active = topology;
+            await StartProcessorAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Loads the active topology into the development context, to change and re-activate it.</summary>
+    /// <exception cref="InvalidOperationException">The application was never activated.</exception>
+    public async Task AttachAsync(CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var active = _active ?? throw new InvalidOperationException($"Application '{Name}' has no active topology to attach to; define nodes and call {nameof(ActivateAsync)}.");
+        _dev.Clear();
+        _dev.AddRange(active.Ordered);
+    }
+
+    /// <summary>Stops processing; events are still accepted and kept, and processed after <see cref="ResumeAsync"/>.</summary>
+    public async Task PauseAsync(CancellationToken cancellationToken = default) => await SetPausedAsync(true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Processes the events accepted while paused, and new ones.</summary>
+    public async Task ResumeAsync(CancellationToken cancellationToken = default) => await SetPausedAsync(false, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Stops the application: nothing is processed until it is activated again; data and history are kept.</summary>
+    /// <exception cref="InvalidOperationException">The application is not active or paused.</exception>
+    public async Task TerminateAsync(CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (State is not (ApplicationState.Active or ApplicationState.Paused))
+        {
+            throw new InvalidOperationException($"Application '{Name}' is {State}; only an active or paused application can be terminated.");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StopProcessorAsync().ConfigureAwait(false);
+            await SaveRecordAsync(ApplicationState.Inactive, _record!.ActiveTopologyVersion, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Deletes everything of the application: store records and its folder.</summary>
+    /// <exception cref="InvalidOperationException">The application is active or paused (terminate it first).</exception>
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (State is ApplicationState.Active or ApplicationState.Paused)
+        {
+            throw new InvalidOperationException($"Application '{Name}' is {State}; terminate it before deleting it.");
+        }
+
+        await _store.DeleteApplicationAsync(Name, cancellationToken).ConfigureAwait(false);
+        ReleaseEngineLock();
+        LocalDataStorage.DeleteIfExists(Root);
+        _record = new ApplicationRecord(Name, ApplicationState.Deleted, 0, _options.TimeProvider.GetUtcNow());
+        _active = null;
+        _dev.Clear();
+    }
+
+    /// <summary>Injects an event: the TIP partition of a material signal (<c>app["ext"]["NA"]["2021-09-20"]</c>). A timer's shift is applied.</summary>
+    /// <remarks>The event is durable when this returns; it is processed asynchronously (after resume when paused).</remarks>
+    /// <exception cref="ArgumentException">The signal is not material, or its node is not in the active topology.</exception>
+    public Task ProcessAsync(Signal signal, CancellationToken cancellationToken = default) => ProcessAsync([signal], cancellationToken);
+
+    /// <summary>Injects many events in one commit.</summary>
+    public async Task ProcessAsync(IReadOnlyList<Signal> signals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        var active = await RequireRunningAsync(cancellationToken).ConfigureAwait(false);
+        var now = _options.TimeProvider.GetUtcNow();
+        var events = new List<EventRecord>(signals.Count);
+        foreach (var signal in signals)
+        {
+            var node = active.Nodes.GetValueOrDefault(signal.NodeId) ?? throw new ArgumentException($"Node '{signal.NodeId}' is not in the active topology of application '{Name}'; activate it first.", nameof(signals));
+            var values = Material(signal, node.Signal.Spec);
+            if (node is TimerNode timer && timer.Shift != 0)
+            {
+                var dimension = timer.Signal.Spec[0];
+                values = [dimension.Render(dimension.Add(dimension.Parse(values[0]), timer.Shift))];
+            }
+
+            events.Add(new EventRecord(node.Id, values, now));
+        }
+
+        await _store.EnqueueAsync(Name, events, cancellationToken).ConfigureAwait(false);
+        _processor?.NotifyQueued();
+    }
+
+    /// <summary>Runs a node for a material output partition, inferring its inputs (the guide's <c>execute</c>).</summary>
+    /// <param name="target">The output partition: <c>app["B"]["2021-09-20"]</c>.</param>
+    /// <param name="wait">Wait until the execution ended (and throw if it failed).</param>
+    /// <param name="recursive">First execute every ancestor partition that an input needs and that is missing, crawling up.</param>
+    /// <param name="cancellationToken">Stops waiting (the execution goes on).</param>
+    /// <returns>The output folder.</returns>
+    /// <exception cref="ArgumentException">The target is not material, not a data node, or its inputs cannot be inferred (the message names each dimension).</exception>
+    /// <exception cref="ExecutionFailedException">Waiting, the execution or a recursive ancestor failed.</exception>
+    public async Task<string> ExecuteAsync(Signal target, bool wait = true, bool recursive = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var active = await RequireRunningAsync(cancellationToken, implicitActivation: true).ConfigureAwait(false);
+        var processor = _processor ?? throw new InvalidOperationException($"Another process runs application '{Name}' (it holds {EngineLockPath}); execute there, or stop it.");
+        var (route, output, key) = Target(active, target);
+        var path = processor.Data.PartitionPath(route.Id, route.OutputSpec.Render(output));
+        var resolution = route.ResolveInputs(output);
+        if (!resolution.Succeeded)
+        {
+            throw new ArgumentException($"Node '{route.Id}' cannot be executed for [{key}]: {string.Join(" ", resolution.Problems)}", nameof(target));
+        }
+
+        if (recursive)
+        {
+            var startedAt = _options.TimeProvider.GetUtcNow();
+            var ancestors = new List<Task>();
+            foreach (var input in resolution.Inputs)
+            {
+                var upstream = active.Nodes[input.Input.NodeId];
+                foreach (var partition in input.Partitions.Where(p => !processor.IsAvailable(upstream.Id, p)))
+                {
+                    if (upstream is not DataNode)
+                    {
+                        throw new InvalidOperationException($"Node '{route.Id}' [{key}] needs partition [{string.Join(", ", upstream.Signal.Spec.Render(partition))}] of external node '{upstream.Id}', which is missing at {processor.PathOf(upstream.Id, partition, upstream.Signal.Spec.Render(partition))}; external data cannot be executed.");
+                    }
+
+                    ancestors.Add(ExecuteAsync(upstream.Signal.Where(DimensionFilter.Of(upstream.Signal.Spec, [.. upstream.Signal.Spec.Render(partition)])), wait: true, recursive: true, cancellationToken));
+                }
+            }
+
+            await Task.WhenAll(ancestors).ConfigureAwait(false);
+            if (ancestors.Count > 0 && await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false) is { } latest && latest.CreatedAt >= startedAt && latest.Status != ExecutionStatus.Failed && latest.Status != ExecutionStatus.Killed)
+            {
+                // The ancestors' outputs already triggered this node through normal propagation.
+                return wait ? await WaitAsync(processor, latest.Id, path, cancellationToken).ConfigureAwait(false) : path;
+            }
+        }
+
+        var id = await processor.ExecuteAsync(route.Id, output, resolution.Inputs, cancellationToken).ConfigureAwait(false);
+        return wait ? await WaitAsync(processor, id, path, cancellationToken).ConfigureAwait(false) : path;
+    }
+
+    /// <summary>Where an output partition stands: never attempted, running, succeeded (with its path) or failed (with the compute records).</summary>
+    public async Task<PollResult> PollAsync(Signal target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        var (route, output, key) = Target(active, target);
+        var latest = await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false);
+        if (latest is null)
+        {
+            return new PollResult(PollStatus.NeverAttempted, null, null, []);
+        }
+
+        var records = await _store.GetComputeRecordsAsync(Name, latest.Id, cancellationToken).ConfigureAwait(false);
+        return latest.Status switch
+        {
+            ExecutionStatus.Succeeded => new PollResult(PollStatus.Succeeded, new LocalDataStorage(Root).PartitionPath(route.Id, route.OutputSpec.Render(output)), latest, records),
+            ExecutionStatus.Pending or ExecutionStatus.Running => new PollResult(PollStatus.Running, null, latest, records),
+            _ => new PollResult(PollStatus.Failed, null, latest, records),
+        };
+    }
+
+    /// <summary>Kills the running execution of an output partition.</summary>
+    /// <returns>Whether an execution was running and is being stopped.</returns>
+    public async Task<bool> KillAsync(Signal target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var active = await RequireRunningAsync(cancellationToken).ConfigureAwait(false);
+        var processor = _processor ?? throw new InvalidOperationException($"Another process runs application '{Name}' (it holds {EngineLockPath}); kill there.");
+        var (route, _, key) = Target(active, target);
+        return await processor.KillAsync(route.Id, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The executions of a node, newest first (active ones with <paramref name="activeOnly"/>), the guide's active and inactive compute records.</summary>
+    public async Task<IReadOnlyList<ExecutionRecord>> GetExecutionsAsync(string nodeId, bool activeOnly = false, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetExecutionsAsync(Name, new ExecutionQuery(nodeId, null, activeOnly, limit), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The compute records of an execution (one per target and attempt).</summary>
+    public async Task<IReadOnlyList<ComputeRecord>> GetComputeRecordsAsync(long executionId, CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetComputeRecordsAsync(Name, executionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The route metrics of a node (hook transitions, see <see cref="HookTypes"/>).</summary>
+    public async Task<IReadOnlyList<MetricPoint>> GetMetricsAsync(string nodeId, string? name = null, CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetMetricsAsync(Name, nodeId, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The pending trigger groups of a node, as of the last commit.</summary>
+    public async Task<IReadOnlyList<TriggerGroupSnapshot>> GetPendingGroupsAsync(string nodeId, CancellationToken cancellationToken = default)
+    {
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        if (_processor is { } processor)
+        {
+            return processor.PendingGroups(nodeId);
+        }
+
+        var route = (await _store.GetRoutesAsync(Name, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.RouteId == nodeId);
+        return route is null || !active.Routes.TryGetValue(nodeId, out var compiled) ? [] : [.. route.Groups.Values.Select(json => StateJson.ReadGroup(compiled, active, json))];
+    }
+
+    /// <summary>Previews an output partition: up to <paramref name="maxLines"/> lines of its data files.</summary>
+    /// <exception cref="InvalidOperationException">The partition is not complete.</exception>
+    public async Task<IReadOnlyList<string>> LoadDataAsync(Signal target, int maxLines = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        var (route, output, key) = Target(active, target);
+        var storage = new LocalDataStorage(Root);
+        var values = route.OutputSpec.Render(output);
+        if (!storage.IsComplete(route.Id, values))
+        {
+            throw new InvalidOperationException($"Partition [{key}] of node '{route.Id}' is not complete; poll it or execute it first.");
+        }
+
+        var lines = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(storage.PartitionPath(route.Id, values), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (Path.GetFileName(file) is LocalDataStorage.CompletionFile || Path.GetFileName(file).StartsWith('.'))
+            {
+                continue;
+            }
+
+            await foreach (var line in File.ReadLinesAsync(file, cancellationToken).ConfigureAwait(false))
+            {
+                if (lines.Count >= maxLines)
+                {
+                    return lines;
+                }
+
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>Completes when this instance's processor has nothing queued, running or about to run (pending groups waiting for inputs do not count).</summary>
+    /// <exception cref="InvalidOperationException">This instance does not run the processor.</exception>
+    public async Task WaitForIdleAsync(CancellationToken cancellationToken = default)
+    {
+        await RequireRunningAsync(cancellationToken).ConfigureAwait(false);
+        var processor = _processor ?? throw new InvalidOperationException($"Another process runs application '{Name}' (it holds {EngineLockPath}).");
+        await processor.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the application: reads its state and, when it is active, starts the processor (recovering interrupted work).</summary>
+    public async Task OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_opened)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await OpenCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopProcessorAsync().ConfigureAwait(false);
+        ReleaseEngineLock();
+        if (_ownsStore)
+        {
+            await _store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _gate.Dispose();
+    }
+
+    private string EngineLockPath => Path.Combine(Root, "engine.lock");
+
+    private static ILocalStoreFactory LocalStore()
+    {
+        Assembly assembly;
+        try
+        {
+            assembly = Assembly.Load("Rheo.Storage.Sqlite");
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            throw new InvalidOperationException("Application.Local needs the embedded store: add a reference to the Rheo.Storage.Sqlite package, or use Application.Create with another store.", e);
+        }
+
+        var attribute = assembly.GetCustomAttribute<LocalStoreFactoryAttribute>()
+            ?? throw new InvalidOperationException($"The assembly {assembly.GetName().Name} does not declare a [LocalStoreFactory].");
+        return (ILocalStoreFactory)Activator.CreateInstance(attribute.FactoryType)!;
+    }
+
+    private async Task OpenCoreAsync(CancellationToken cancellationToken)
+    {
+        if (_opened)
+        {
+            return;
+        }
+
+        _record = await _store.GetApplicationAsync(Name, cancellationToken).ConfigureAwait(false);
+        if (_record is { ActiveTopologyVersion: > 0 } record)
+        {
+            var json = await _store.GetTopologyAsync(Name, record.ActiveTopologyVersion, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Application '{Name}' names topology version {record.ActiveTopologyVersion}, which the store does not hold.");
+            var nodes = TopologyJson.Read(json, CompileData);
+            _active = Validate(nodes);
+        }
+
+        _opened = true;
+        if (_record is { State: ApplicationState.Active or ApplicationState.Paused })
+        {
+            await StartProcessorAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartProcessorAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.StartProcessor || _active is null || _processor is not null)
+        {
+            return;
+        }
+
+        if (_engineLock is null)
+        {
+            Directory.CreateDirectory(Root);
+            try
+            {
+                _engineLock = new FileStream(EngineLockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                Log.EngineHeldElsewhere(_logger, Name, EngineLockPath);
+                return;
+            }
+        }
+
+        var processor = new Processor(Name, _store, _active, Root, _options, _logger);
+        await processor.StartAsync(State == ApplicationState.Paused, cancellationToken).ConfigureAwait(false);
+        _processor = processor;
+    }
+
+    private async Task StopProcessorAsync()
+    {
+        if (_processor is { } processor)
+        {
+            _processor = null;
+            await processor.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void ReleaseEngineLock()
+    {
+        _engineLock?.Dispose();
+        _engineLock = null;
+    }
+
+    private async Task SetPausedAsync(bool paused, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var expected = paused ? ApplicationState.Active : ApplicationState.Paused;
+        if (State != expected)
+        {
+            throw new InvalidOperationException($"Application '{Name}' is {State}; {(paused ? "only an active application can be paused" : "only a paused application can be resumed")}.");
+        }
+
+        await SaveRecordAsync(paused ? ApplicationState.Paused : ApplicationState.Active, _record!.ActiveTopologyVersion, cancellationToken).ConfigureAwait(false);
+        if (_processor is { } processor)
+        {
+            await processor.SetPausedAsync(paused, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SaveRecordAsync(ApplicationState state, long version, CancellationToken cancellationToken)
+    {
+        var record = new ApplicationRecord(Name, state, version, _options.TimeProvider.GetUtcNow());
+        await _store.SaveApplicationAsync(record, cancellationToken).ConfigureAwait(false);
+        _record = record;
+    }
+
+    private async Task<ActiveTopology> RequireActiveTopologyAsync(CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return _active ?? throw new InvalidOperationException($"Application '{Name}' has not been activated; call {nameof(ActivateAsync)} first.");
+    }
+
+    private async Task<ActiveTopology> RequireRunningAsync(CancellationToken cancellationToken, bool implicitActivation = false)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (implicitActivation && _dev.Count > 0 && (_active is null || TopologyJson.Write(_dev) != TopologyJson.Write(_active.Ordered)))
+        {
+            // As the guide's execute: a new or changed node is activated first.
+            await ActivateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (State is not (ApplicationState.Active or ApplicationState.Paused))
+        {
+            throw new InvalidOperationException($"Application '{Name}' is {State}; it must be active or paused (call {nameof(ActivateAsync)}).");
+        }
+
+        if (_processor?.Fault is { } fault)
+        {
+            throw new InvalidOperationException($"The processor of application '{Name}' stopped after a store failure; dispose this instance and open the application again to recover.", fault);
+        }
+
+        return _active!;
+    }
+
+    private async Task<ExecutionRecord?> LatestAsync(string routeId, string key, CancellationToken cancellationToken) =>
+        await _store.GetExecutionsAsync(Name, new ExecutionQuery(routeId, key, Limit: 1), cancellationToken).ConfigureAwait(false) is [var latest, ..] ? latest : null;
+
+    private async Task<string> WaitAsync(Processor processor, long id, string path, CancellationToken cancellationToken)
+    {
+        var final = await processor.WaitForExecutionAsync(id, cancellationToken).ConfigureAwait(false);
+        if (final.Status == ExecutionStatus.Succeeded)
+        {
+            return path;
+        }
+
+        var records = await _store.GetComputeRecordsAsync(Name, id, cancellationToken).ConfigureAwait(false);
+        throw new ExecutionFailedException($"Execution {id} of node '{final.RouteId}' [{final.OutputKey}] {final.Status.ToString().ToLowerInvariant()}: {final.Error}", final, records);
+    }
+
+    private (Route Route, Partition Output, string Key) Target(ActiveTopology active, Signal target)
+    {
+        if (!active.Routes.TryGetValue(target.NodeId, out var route))
+        {
+            throw new ArgumentException(active.Nodes.ContainsKey(target.NodeId)
+                ? $"Node '{target.NodeId}' is {active.Nodes[target.NodeId].Signal.Kind}, not a data node of application '{Name}'; only data nodes have executions."
+                : $"Node '{target.NodeId}' is not in the active topology of application '{Name}'; activate it first.", nameof(target));
+        }
+
+        var values = Material(target, route.OutputSpec);
+        var output = route.OutputSpec.Parse([.. values.Cast<object?>()]);
+        return (route, output, string.Join('/', values));
+    }
+
+    private static string[] Material(Signal signal, DimensionSpec spec)
+    {
+        if (!signal.Filter.IsMaterial)
+        {
+            throw new ArgumentException($"The signal of node '{signal.NodeId}' is not material: give a value for every dimension ({string.Join(", ", spec.Names)}), e.g. node[\"value\"]; got {signal.Filter.ToString(spec)}.", nameof(signal));
+        }
+
+        var values = spec.Render(signal.Tip());
+        foreach (var value in values)
+        {
+            _ = LocalDataStorage.Encode(value);
+        }
+
+        return values;
+    }
+
+    private NodeDefinition? Find(string id) => _dev.FirstOrDefault(n => n.Id == id) ?? _active?.Nodes.GetValueOrDefault(id);
+
+    private int DevIndex(string id)
+    {
+        var index = _dev.FindIndex(n => n.Id == id);
+        return index >= 0 ? index : throw new KeyNotFoundException($"Application '{Name}' has no node '{id}' in its development context{(_active?.Nodes.ContainsKey(id) == true ? "; call AttachAsync to edit the active topology" : string.Empty)}.");
+    }
+
+    private T Define<T>(T node)
+        where T : NodeDefinition
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(node.Id);
+        if (_dev.Any(n => n.Id == node.Id))
+        {
+            throw new ArgumentException($"Application '{Name}' already has a node '{node.Id}'; use UpdateData or PatchData to change it.", nameof(node));
+        }
+
+        _ = LocalDataStorage.Encode(node.Id);
+        _dev.Add(node);
+        return node;
+    }
+
+    private static DataNode CompileData(DataNode node)
+    {
+        var route = Route.Compile(RouteOf(node), out var diagnostics);
+        if (route is null)
+        {
+            throw new TopologyException(diagnostics);
+        }
+
+        var signal = new Signal(node.Id, SignalKind.InternalData, route.OutputSpec, node.OutputFilter, new ResourceDescriptor("rheo", node.Id), IntegrityProtocol.Success);
+        return node.WithSignal(signal);
+    }
+
+    private static RouteDefinition RouteOf(DataNode node) => new()
+    {
+        Id = node.Id,
+        Inputs = node.Inputs,
+        InputLinks = node.InputLinks,
+        OutputSpec = node.OutputSpec,
+        OutputLinks = node.OutputLinks,
+        AutoInputLinking = node.AutoInputLinking,
+        AutoOutputLinking = node.AutoOutputLinking,
+        PendingTtl = node.PendingNodeTtl,
+        PendingCheckpoints = [.. node.PendingNodeHook?.Checkpoints.Select(c => c.After) ?? []],
+    };
+
+    private static ActiveTopology Validate(IReadOnlyList<NodeDefinition> nodes)
+    {
+        var topologyNodes = nodes.Select(n => new TopologyNode(n.Signal, n is DataNode d ? RouteOf(d) : null)).ToList();
+        var diagnostics = TopologyValidator.Validate(topologyNodes, out var routes).ToList();
+        foreach (var data in nodes.OfType<DataNode>())
+        {
+            if (data.ComputeTargets.Count == 0)
+            {
+                diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.NoComputeTargets, data.Id, "the data node has no compute targets; give at least one (ComputeTarget.NoOp for a node that only joins its inputs)."));
+            }
+
+            foreach (var (target, i) in data.ComputeTargets.Select((t, i) => (t, i)))
+            {
+                if (target is InlinedComputeTarget inlined && TypeNames.Resolve(inlined.TypeName) is not { } type)
+                {
+                    diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.UnknownType, data.Id, $"compute target {i} names the type '{inlined.TypeName}', which is not loaded in this process."));
+                }
+                else if (target.RetryCount < 0)
+                {
+                    diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.InvalidRetryCount, data.Id, $"compute target {i} has the retry count {target.RetryCount}; it must be 0 or more."));
+                }
+            }
+
+            var hooks = new[] { data.ExecutionHook?.OnExecutionBegin, data.ExecutionHook?.OnExecutionSkipped, data.ExecutionHook?.OnComputeSuccess, data.ExecutionHook?.OnComputeFailure,
+                data.ExecutionHook?.OnComputeRetry, data.ExecutionHook?.OnSuccess, data.ExecutionHook?.OnFailure, data.PendingNodeHook?.OnPendingNodeCreated, data.PendingNodeHook?.OnExpiration }
+                .Concat((data.ExecutionHook?.Checkpoints ?? []).Concat(data.PendingNodeHook?.Checkpoints ?? []).Select(c => c.Hook));
+            foreach (var hook in hooks.OfType<HookRef>().Where(h => TypeNames.Resolve(h.TypeName) is null).Distinct())
+            {
+                diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.UnknownType, data.Id, $"the hook type '{hook.TypeName}' is not loaded in this process."));
+            }
+        }
+
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new TopologyException(errors);
+        }
+
+        return new ActiveTopology(nodes, routes);
+    }
+}
+
+/// <summary>Diagnostic codes the runtime adds to the topology validation of Rheo.Core (RHEO0101–RHEO0117).</summary>
+public static class RuntimeCodes
+{
+    /// <summary>A data node without compute targets.</summary>
+    public const string NoComputeTargets = "RHEO0201";
+
+    /// <summary>A compute or hook type that is not loaded.</summary>
+    public const string UnknownType = "RHEO0202";
+
+    /// <summary>A negative retry count.</summary>
+    public const string InvalidRetryCount = "RHEO0203";
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Rheo.Runtime.Diagnostics;
+
+/// <summary>The runtime's log messages; event ids 1000–1099 engine, 1100–1199 executions, 1200–1299 hooks and timers.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Application {Application}: processor started with {Routes} route(s), {Pending} pending group(s), {Resumed} interrupted execution(s) to run again")]
+    public static partial void ProcessorStarted(ILogger logger, string application, int routes, int pending, int resumed);
+
+    [LoggerMessage(1001, LogLevel.Critical, "Application {Application}: a store commit failed; the processor stops and recovers from the store when restarted")]
+    public static partial void CommitFailed(ILogger logger, string application, Exception exception);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Application {Application}, route {Route}: {Warning}")]
+    public static partial void RouteWarning(ILogger logger, string application, string route, string warning);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Application {Application}: event of node {Node} [{Values}] dropped: {Reason}")]
+    public static partial void EventDropped(ILogger logger, string application, string node, string values, string reason);
+
+    [LoggerMessage(1004, LogLevel.Information, "Application {Application}: another process holds the engine lock {LockPath}; this instance only reads and queues events")]
+    public static partial void EngineHeldElsewhere(ILogger logger, string application, string lockPath);
+
+    [LoggerMessage(1100, LogLevel.Debug, "Application {Application}: execution {Execution} of {Route} [{Output}] {Status}")]
+    public static partial void ExecutionEnded(ILogger logger, string application, long execution, string route, string output, string status);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Application {Application}: execution {Execution} of {Route}, target {Target} attempt {Attempt} failed: {Error}")]
+    public static partial void ComputeFailed(ILogger logger, string application, long execution, string route, int target, int attempt, string error);
+
+    [LoggerMessage(1200, LogLevel.Error, "Application {Application}: hook {Hook} ({Type}) of route {Route} threw")]
+    public static partial void HookFailed(ILogger logger, string application, string hook, string type, string route, Exception exception);
+
+    [LoggerMessage(1201, LogLevel.Information, "Application {Application}: timer {Timer} fired for {Value}")]
+    public static partial void TimerFired(ILogger logger, string application, string timer, string value);
+}

@@ -1,0 +1,31 @@
+using Rheo.Core.Dimensions;
+using Rheo.Core.Routing;
+using Rheo.Runtime.Hooks;
+using Rheo.Runtime.Storage;
+
+namespace Rheo.Runtime.Engine;
+
+/// <summary>Work handed to the processor loop, which alone mutates route state and commits.</summary>
+internal abstract record EngineCommand;
+
+internal sealed record WakeCommand : EngineCommand
+{
+    public static WakeCommand Instance { get; } = new();
+}
+
+internal sealed record ExecutionStartedCommand(long ExecutionId, DateTimeOffset At) : EngineCommand;
+
+internal sealed record ComputeDoneCommand(ComputeRecord Record, HookType Hook) : EngineCommand;
+
+internal sealed record ExecutionDoneCommand(long ExecutionId, ExecutionStatus Status, DateTimeOffset At, string? Error) : EngineCommand;
+
+internal sealed record ExecutionCheckpointCommand(long ExecutionId, HookCheckpoint Checkpoint, DateTimeOffset At) : EngineCommand;
+
+/// <summary>Runs a route for an output with given inputs (execute); completes with the execution id (an active one for the same output, if any).</summary>
+internal sealed record ExecuteCommand(string RouteId, Partition Output, IReadOnlyList<MaterializedInput> Inputs, TaskCompletionSource<long> Result) : EngineCommand;
+
+internal sealed record KillCommand(string RouteId, string OutputKey, TaskCompletionSource<bool> Result) : EngineCommand;
+
+internal sealed record FlushCommand(TaskCompletionSource Result) : EngineCommand;
+
+internal sealed record PauseCommand(bool Paused, TaskCompletionSource Result) : EngineCommand;
