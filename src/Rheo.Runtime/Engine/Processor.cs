@@ -94,7 +94,11 @@ internal sealed partial class Processor : IAsyncDisposable
                 var snapshots = record.Groups.Values.Select(json => StateJson.ReadGroup(route, _topology, json)).ToList();
                 state = RouteState.Restore(route, snapshots, record.NextGroupId, now, out var decision);
                 pending += state.PendingCount;
-                var runtime = new RouteRuntime(id, route, _topology.Data(id), integrity, state);
+                var runtime = new RouteRuntime(id, route, _topology.Data(id), integrity, state)
+                {
+                    PendingCountSnapshot = state.PendingCount,
+                    GroupsSnapshot = [.. state.PendingGroups.Select(g => g.ToSnapshot())],
+                };
                 _routes.Add(id, runtime);
                 _restored.Add((runtime, decision));
             }
@@ -375,7 +379,7 @@ internal sealed partial class Processor : IAsyncDisposable
 
         _afterCommit.Clear();
         Volatile.Write(ref _activeSnapshot, [.. _active.Values.Select(r => r.Current)]);
-        if (_idleWaiters.Count > 0 && _active.Count == 0 && !_moreQueued && Volatile.Read(ref _queueDirty) == 0 && !_commands.Reader.TryPeek(out _))
+        if (_idleWaiters.Count > 0 && _active.Count == 0 && (_paused || (!_moreQueued && Volatile.Read(ref _queueDirty) == 0)) && !_commands.Reader.TryPeek(out _))
         {
             foreach (var waiter in _idleWaiters)
             {

@@ -71,6 +71,12 @@ public sealed partial class Schedule
                 return false;
             }
 
+            if ((fields[2] == "?") == (fields[4] == "?"))
+            {
+                error = $"The schedule '{expression}' must have '?' in exactly one of day-of-month ('{fields[2]}') and day-of-week ('{fields[4]}'), as EventBridge requires, e.g. cron(0 12 * * ? *) or cron(0 8 ? * MON-FRI *).";
+                return false;
+            }
+
             try
             {
                 var quartz = new CronExpression("0 " + string.Join(' ', fields), TimeZoneInfo.Utc);
