@@ -40,6 +40,7 @@ public sealed partial class Application : IAsyncDisposable
     private FileStream? _engineLock;
     private ApplicationRecord? _record;
     private bool _opened;
+    private bool _disposed;
 
     private Application(string name, string root, IRheoStore store, bool ownsStore, ApplicationOptions? options)
     {
@@ -500,6 +501,12 @@ public sealed partial class Application : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await StopProcessorAsync().ConfigureAwait(false);
         ReleaseEngineLock();
         if (_ownsStore)

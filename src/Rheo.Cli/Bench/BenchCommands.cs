@@ -27,7 +27,26 @@ internal static class BenchCommands
             return 0;
         });
         bench.Subcommands.Add(states);
+        bench.Subcommands.Add(Runtime(output, json, "routing", "Events routed per second into pending groups, durable on SQLite.", "--events", 100_000, RuntimeScenarios.RoutingAsync));
+        bench.Subcommands.Add(Runtime(output, json, "backfill", "No-op executions per second over a 3-route chain backfilled by timer events, durable on SQLite.", "--partitions", 10_000, RuntimeScenarios.BackfillAsync));
+        bench.Subcommands.Add(Runtime(output, json, "latency", "Upstream success to downstream compute start (p50, p99), durable on SQLite.", "--samples", 1_000, RuntimeScenarios.LatencyAsync));
         return bench;
+    }
+
+    private static Command Runtime(TextWriter output, Option<bool> json, string name, string description, string sizeName, int size, Func<int, CancellationToken, Task<IReadOnlyList<Figure>>> measure)
+    {
+        var sizeOption = new Option<int>(sizeName) { Description = "How much work to measure.", DefaultValueFactory = _ => size };
+        var command = new Command(name, description) { json, sizeOption };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            foreach (var figure in await measure(parse.GetValue(sizeOption), cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync(parse.GetValue(json) ? figure.ToJson() : figure.ToString()).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
     }
 
     internal static async Task<IReadOnlyList<Figure>> MeasureAsync(double seconds, CancellationToken cancellationToken)
