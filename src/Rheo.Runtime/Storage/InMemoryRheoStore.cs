@@ -103,9 +103,10 @@ public sealed class InMemoryRheoStore : IRheoStore
                 }
             }
 
+            var newIds = new HashSet<long>();
             foreach (var execution in batch.NewExecutions)
             {
-                if (app.Executions.ContainsKey(execution.Id))
+                if (app.Executions.ContainsKey(execution.Id) || !newIds.Add(execution.Id))
                 {
                     throw new InvalidOperationException($"Execution {execution.Id} of application '{application}' already exists.");
                 }

@@ -1,0 +1,650 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using Rheo.Runtime.Storage;
+using static Rheo.Storage.Sqlite.SqliteStatements;
+
+namespace Rheo.Storage.Sqlite;
+
+/// <summary>The embedded default store: every application of a root in one SQLite file in WAL mode.</summary>
+/// <remarks>
+/// Thread-safe. Writes (saves, enqueues, commits, deletes) go through one connection, one transaction at a time, because
+/// SQLite has one writer; reads use a pool of other connections and see the last committed state without waiting for a
+/// write in progress. A write method returns once its transaction is committed: with <see cref="SqliteSynchronous.Normal"/>
+/// it then survives a crash of the process, with <see cref="SqliteSynchronous.Full"/> also a crash of the operating system.
+/// Cancellation is observed until a transaction starts; a started transaction runs to its end. Failures of the file are
+/// reported as <see cref="SqliteStoreException"/> (transient when another process held the write lock past
+/// <see cref="SqliteStoreOptions.BusyTimeout"/>); a batch that names an existing new execution or an unknown updated one is
+/// rolled back and reported as <see cref="InvalidOperationException"/>.
+/// </remarks>
+public sealed class SqliteRheoStore : IRheoStore
+{
+    private readonly string _readerConnectionString;
+    private readonly SqliteStoreOptions _options;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteSession _writer;
+    private readonly ConcurrentBag<SqliteSession> _readers = [];
+    private volatile bool _disposed;
+
+    private SqliteRheoStore(string path, SqliteStoreOptions options, SqliteSession writer, string readerConnectionString)
+    {
+        Path = path;
+        _options = options;
+        _writer = writer;
+        _readerConnectionString = readerConnectionString;
+    }
+
+    /// <summary>The store file.</summary>
+    public string Path { get; }
+
+    /// <summary>The schema version of the file (<c>PRAGMA user_version</c>), the last one this version of Rheo knows.</summary>
+    public int SchemaVersion { get; private init; }
+
+    /// <summary>Opens the store file at <paramref name="path"/>, creating it and its schema when missing and migrating an older schema.</summary>
+    /// <param name="path">The database file, e.g. <c>.rheo/rheo.db</c>; its folder must exist.</param>
+    /// <param name="options">Durability and lock waits; the defaults when null.</param>
+    /// <exception cref="SqliteStoreException">The file cannot be opened, is not a database, or was written by a newer Rheo (a schema version this one does not know).</exception>
+    public static SqliteRheoStore Open(string path, SqliteStoreOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new SqliteStoreOptions();
+        options.Validate();
+        path = System.IO.Path.GetFullPath(path);
+
+        // Pooling is off: the store keeps its own connections, each with its prepared commands.
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = options.BusyTimeoutSeconds,
+        };
+
+        SqliteSession? writer = null;
+        try
+        {
+            writer = OpenSession(builder.ConnectionString, options);
+
+            // WAL lets readers work beside the writer and makes a commit one append to the log. The mode is stored in the file.
+            var mode = writer.ExecuteOnce("PRAGMA journal_mode = WAL") as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new SqliteStoreException($"The store file '{path}' cannot use write-ahead logging (journal mode is '{mode}'); the file system may not support shared memory.", 0, null);
+            }
+
+            // After a checkpoint, shrink the log back to 64 MiB, so a burst does not leave a large file behind.
+            writer.ExecuteOnce("PRAGMA journal_size_limit = 67108864");
+            var version = SqliteSchema.Migrate(writer, path, SqliteSchema.Migrations);
+            builder.Mode = SqliteOpenMode.ReadWrite;
+            return new SqliteRheoStore(path, options, writer, builder.ConnectionString) { SchemaVersion = version };
+        }
+        catch (SqliteException e)
+        {
+            writer?.Dispose();
+            throw SqliteStoreException.From(e, path, "open the store");
+        }
+        catch
+        {
+            writer?.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ApplicationRecord?> GetApplicationAsync(string application, CancellationToken cancellationToken) =>
+        ReadAsync(application, 0, static (s, application, _) =>
+        {
+            using var reader = s.Command(ReadApplication).With("$name", application).ExecuteReader();
+            return reader.Read()
+                ? new ApplicationRecord(application, StoredValues.ParseApplicationState(reader.GetString(0)), reader.GetInt64(1), StoredValues.Instant(reader.GetInt64(2)))
+                : null;
+        }, "read the application", cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveApplicationAsync(ApplicationRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return WriteAsync(record.Name, record, static (s, application, record) => s.Command(SaveApplication)
+            .With("$name", application)
+            .With("$state", StoredValues.Word(record.State))
+            .With("$active_topology", record.ActiveTopologyVersion)
+            .With("$updated_at", StoredValues.Ticks(record.UpdatedAt))
+            .ExecuteNonQuery(), "save the application", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> AddTopologyAsync(string application, string topologyJson, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topologyJson);
+        return WriteAsync(application, topologyJson, static (s, application, json) => (long)s.Command(AddTopology)
+            .With("$app", ApplicationId(s, application, create: true))
+            .With("$json", json)
+            .ExecuteScalar()!, "add a topology", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetTopologyAsync(string application, long version, CancellationToken cancellationToken) =>
+        ReadAsync(application, version, static (s, application, version) =>
+            s.Command(ReadTopology).With("$name", application).With("$version", version).ExecuteScalar() as string, "read a topology", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<long>> EnqueueAsync(string application, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return events.Count == 0
+            ? Task.FromResult<IReadOnlyList<long>>([])
+            : WriteAsync<IReadOnlyList<EventRecord>, IReadOnlyList<long>>(application, events, static (s, application, events) =>
+                Append(s, ApplicationId(s, application, create: true), events), "enqueue events", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueuedEvent>> ReadQueueAsync(string application, int max, CancellationToken cancellationToken) =>
+        max <= 0
+            ? Task.FromResult<IReadOnlyList<QueuedEvent>>([])
+            : ReadAsync<int, IReadOnlyList<QueuedEvent>>(application, max, static (s, application, max) =>
+            {
+                var events = new List<QueuedEvent>(Math.Min(max, 1024));
+                using var reader = s.Command(ReadQueue).With("$name", application).With("$max", max).ExecuteReader();
+                while (reader.Read())
+                {
+                    events.Add(new QueuedEvent(reader.GetInt64(0), new EventRecord(reader.GetString(1), StoredValues.Values(reader.GetString(2)), StoredValues.Instant(reader.GetInt64(3)))));
+                }
+
+                return events;
+            }, "read the queue", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> CountQueuedAsync(string application, CancellationToken cancellationToken) =>
+        ReadAsync(application, 0, static (s, application, _) => (long)s.Command(CountQueue).With("$name", application).ExecuteScalar()!, "count the queue", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<RouteRecord>> GetRoutesAsync(string application, CancellationToken cancellationToken) =>
+        ReadAsync<int, IReadOnlyList<RouteRecord>>(application, 0, static (s, application, _) =>
+        {
+            // One statement, so routes and their groups come from the same snapshot.
+            var routes = new List<RouteRecord>();
+            using var reader = s.Command(ReadRoutes).With("$name", application).ExecuteReader();
+            Dictionary<long, string>? groups = null;
+            while (reader.Read())
+            {
+                var routeId = reader.GetString(0);
+                if (routes.Count == 0 || !string.Equals(routes[^1].RouteId, routeId, StringComparison.Ordinal))
+                {
+                    groups = [];
+                    routes.Add(new RouteRecord(routeId, reader.GetString(1), reader.GetInt64(2), groups));
+                }
+
+                if (!reader.IsDBNull(3))
+                {
+                    groups![reader.GetInt64(3)] = reader.GetString(4);
+                }
+            }
+
+            return routes;
+        }, "read the routes", cancellationToken);
+
+    /// <inheritdoc />
+    public Task CommitAsync(string application, StoreBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return batch.IsEmpty
+            ? Task.CompletedTask
+            : WriteAsync(application, batch, static (s, application, batch) => Apply(s, application, batch), "commit a batch", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExecutionRecord>> GetExecutionsAsync(string application, ExecutionQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Limit <= 0
+            ? Task.FromResult<IReadOnlyList<ExecutionRecord>>([])
+            : ReadAsync<ExecutionQuery, IReadOnlyList<ExecutionRecord>>(application, query, static (s, application, query) =>
+            {
+                var filters = (query.RouteId is null ? 0 : 1) | (query.OutputKey is null ? 0 : 2) | (query.ActiveOnly ? 4 : 0);
+                var command = s.Command(ReadExecutions[filters]).With("$name", application).With("$limit", query.Limit);
+                if (query.RouteId is not null)
+                {
+                    command.With("$route", query.RouteId);
+                }
+
+                if (query.OutputKey is not null)
+                {
+                    command.With("$output_key", query.OutputKey);
+                }
+
+                var executions = new List<ExecutionRecord>();
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    executions.Add(new ExecutionRecord(
+                        reader.GetInt64(0),
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        StoredValues.Values(reader.GetString(3)),
+                        reader.GetString(4),
+                        StoredValues.ParseExecutionStatus(reader.GetString(5)),
+                        StoredValues.Instant(reader.GetInt64(6)),
+                        reader.IsDBNull(7) ? null : StoredValues.Instant(reader.GetInt64(7)),
+                        reader.IsDBNull(8) ? null : StoredValues.Instant(reader.GetInt64(8)),
+                        reader.IsDBNull(9) ? null : reader.GetString(9),
+                        reader.GetString(10)));
+                }
+
+                return executions;
+            }, "read executions", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ComputeRecord>> GetComputeRecordsAsync(string application, long executionId, CancellationToken cancellationToken) =>
+        ReadAsync<long, IReadOnlyList<ComputeRecord>>(application, executionId, static (s, application, executionId) =>
+        {
+            var records = new List<ComputeRecord>();
+            using var reader = s.Command(ReadComputeRecords).With("$name", application).With("$execution_id", executionId).ExecuteReader();
+            while (reader.Read())
+            {
+                records.Add(new ComputeRecord(
+                    executionId,
+                    reader.GetInt32(0),
+                    reader.GetInt32(1),
+                    reader.GetString(2),
+                    StoredValues.ParseComputeStatus(reader.GetString(3)),
+                    StoredValues.Instant(reader.GetInt64(4)),
+                    StoredValues.Instant(reader.GetInt64(5)),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7)));
+            }
+
+            return records;
+        }, "read compute records", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> GetMaxExecutionIdAsync(string application, CancellationToken cancellationToken) =>
+        ReadAsync(application, 0, static (s, application, _) => (long)s.Command(MaxExecutionId).With("$name", application).ExecuteScalar()!, "read the highest execution id", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetTimersAsync(string application, CancellationToken cancellationToken) =>
+        ReadAsync<int, IReadOnlyDictionary<string, DateTimeOffset>>(application, 0, static (s, application, _) =>
+        {
+            var timers = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            using var reader = s.Command(ReadTimers).With("$name", application).ExecuteReader();
+            while (reader.Read())
+            {
+                timers[reader.GetString(0)] = StoredValues.Instant(reader.GetInt64(1));
+            }
+
+            return timers;
+        }, "read timers", cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MetricPoint>> GetMetricsAsync(string application, string? routeId, string? name, CancellationToken cancellationToken) =>
+        ReadAsync<(string? RouteId, string? Name), IReadOnlyList<MetricPoint>>(application, (routeId, name), static (s, application, filter) =>
+        {
+            var command = s.Command(ReadMetrics[(filter.RouteId is null ? 0 : 1) | (filter.Name is null ? 0 : 2)]).With("$name", application);
+            if (filter.RouteId is not null)
+            {
+                command.With("$route", filter.RouteId);
+            }
+
+            if (filter.Name is not null)
+            {
+                command.With("$metric", filter.Name);
+            }
+
+            var points = new List<MetricPoint>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                points.Add(new MetricPoint(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), StoredValues.Instant(reader.GetInt64(4))));
+            }
+
+            return points;
+        }, "read metrics", cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteApplicationAsync(string application, CancellationToken cancellationToken) =>
+        WriteAsync(application, 0, static (s, application, _) =>
+        {
+            var app = ApplicationId(s, application, create: false);
+            if (app == 0)
+            {
+                return 0;
+            }
+
+            foreach (var delete in DeleteApplicationData)
+            {
+                s.Command(delete).With("$app", app).ExecuteNonQuery();
+            }
+
+            return s.Command(DeleteApplication).With("$app", app).ExecuteNonQuery();
+        }, "delete the application", cancellationToken);
+
+    /// <summary>Closes the store's connections after the write in progress, if any, has finished.</summary>
+    /// <remarks>Nothing needs flushing: every write method has committed before it returned.</remarks>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _writer.Dispose();
+            DisposeIdleReaders();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Reads a pragma on the writer connection (tests check the settings the store applied).</summary>
+    internal object? ReadWriterPragma(string name)
+    {
+        _writeLock.Wait();
+        try
+        {
+            return _writer.ExecuteOnce($"PRAGMA {name}");
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static SqliteSession OpenSession(string connectionString, SqliteStoreOptions options)
+    {
+        var connection = new SqliteConnection(connectionString);
+        var session = new SqliteSession(connection);
+        try
+        {
+            connection.Open();
+            var synchronous = options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
+            session.ExecuteOnce($"PRAGMA synchronous = {synchronous}");
+            session.ExecuteOnce($"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}");
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static long ApplicationId(SqliteSession s, string application, bool create)
+    {
+        if (s.Command(FindApplication).With("$name", application).ExecuteScalar() is long id)
+        {
+            return id;
+        }
+
+        return create ? (long)s.Command(CreateApplication).With("$name", application).ExecuteScalar()! : 0;
+    }
+
+    private static long[] Append(SqliteSession s, long app, IReadOnlyList<EventRecord> events)
+    {
+        var sequences = new long[events.Count];
+        if (events.Count == 0)
+        {
+            return sequences;
+        }
+
+        var last = (long)s.Command(ReserveSequences).With("$app", app).With("$count", events.Count).ExecuteScalar()!;
+        var insert = s.Command(InsertEvent).With("$app", app);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            sequences[i] = last - events.Count + 1 + i;
+            insert.With("$sequence", sequences[i])
+                .With("$node_id", e.NodeId)
+                .With("$dimension_values", StoredValues.Json(e.Values))
+                .With("$received_at", StoredValues.Ticks(e.ReceivedAt))
+                .ExecuteNonQuery();
+        }
+
+        return sequences;
+    }
+
+    // The order is the in-memory store's: consume, delete routes, change routes, insert then update executions, records,
+    // timers, metrics, new events. Any failure propagates to WriteAsync, which rolls the whole transaction back.
+    private static int Apply(SqliteSession s, string application, StoreBatch batch)
+    {
+        var app = ApplicationId(s, application, create: true);
+        if (batch.ConsumedThrough > 0)
+        {
+            s.Command(ConsumeEvents).With("$app", app).With("$through", batch.ConsumedThrough).ExecuteNonQuery();
+        }
+
+        foreach (var routeId in batch.DeletedRoutes)
+        {
+            s.Command(DeleteGroupsOfRoute).With("$app", app).With("$route", routeId).ExecuteNonQuery();
+            s.Command(DeleteRoute).With("$app", app).With("$route", routeId).ExecuteNonQuery();
+        }
+
+        foreach (var change in batch.Routes.Values)
+        {
+            ApplyRouteChange(s, app, change);
+        }
+
+        foreach (var execution in batch.NewExecutions)
+        {
+            InsertNewExecution(s, app, application, execution);
+        }
+
+        foreach (var update in batch.ExecutionUpdates)
+        {
+            var changed = s.Command(UpdateExecution)
+                .With("$app", app)
+                .With("$id", update.Id)
+                .With("$status", StoredValues.Word(update.Status))
+                .With("$started_at", StoredValues.Ticks(update.StartedAt))
+                .With("$ended_at", StoredValues.Ticks(update.EndedAt))
+                .With("$error", update.Error)
+                .ExecuteNonQuery();
+            if (changed == 0)
+            {
+                throw new InvalidOperationException($"Execution {update.Id} of application '{application}' does not exist.");
+            }
+        }
+
+        foreach (var record in batch.ComputeRecords)
+        {
+            s.Command(InsertComputeRecord)
+                .With("$app", app)
+                .With("$execution_id", record.ExecutionId)
+                .With("$target_index", record.TargetIndex)
+                .With("$attempt", record.Attempt)
+                .With("$target", record.Target)
+                .With("$status", StoredValues.Word(record.Status))
+                .With("$started_at", StoredValues.Ticks(record.StartedAt))
+                .With("$ended_at", StoredValues.Ticks(record.EndedAt))
+                .With("$error", record.Error)
+                .With("$log_path", record.LogPath)
+                .ExecuteNonQuery();
+        }
+
+        foreach (var (timer, at) in batch.Timers)
+        {
+            s.Command(UpsertTimer).With("$app", app).With("$timer", timer).With("$at", StoredValues.Ticks(at)).ExecuteNonQuery();
+        }
+
+        foreach (var point in batch.Metrics)
+        {
+            s.Command(InsertMetric)
+                .With("$app", app)
+                .With("$route", point.RouteId)
+                .With("$name", point.Name)
+                .With("$dimension", point.Dimension)
+                .With("$value", point.Value)
+                .With("$at", StoredValues.Ticks(point.At))
+                .ExecuteNonQuery();
+        }
+
+        Append(s, app, batch.NewEvents);
+        return 0;
+    }
+
+    private static void ApplyRouteChange(SqliteSession s, long app, RouteChange change)
+    {
+        s.Command(UpsertRoute)
+            .With("$app", app)
+            .With("$route", change.RouteId)
+            .With("$integrity", change.Integrity)
+            .With("$next_group_id", change.NextGroupId)
+            .ExecuteNonQuery();
+        if (change.Reset)
+        {
+            s.Command(DeleteGroupsOfRoute).With("$app", app).With("$route", change.RouteId).ExecuteNonQuery();
+        }
+
+        if (change.Deletes.Count > 0)
+        {
+            var delete = s.Command(DeleteGroup).With("$app", app).With("$route", change.RouteId);
+            foreach (var id in change.Deletes)
+            {
+                delete.With("$group", id).ExecuteNonQuery();
+            }
+        }
+
+        if (change.Upserts.Count > 0)
+        {
+            var upsert = s.Command(UpsertGroup).With("$app", app).With("$route", change.RouteId);
+            foreach (var (id, json) in change.Upserts)
+            {
+                upsert.With("$group", id).With("$json", json).ExecuteNonQuery();
+            }
+        }
+    }
+
+    private static void InsertNewExecution(SqliteSession s, long app, string application, ExecutionRecord execution)
+    {
+        try
+        {
+            s.Command(InsertExecution)
+                .With("$app", app)
+                .With("$id", execution.Id)
+                .With("$route", execution.RouteId)
+                .With("$output_key", execution.OutputKey)
+                .With("$output", StoredValues.Json(execution.Output))
+                .With("$inputs", execution.InputsJson)
+                .With("$status", StoredValues.Word(execution.Status))
+                .With("$created_at", StoredValues.Ticks(execution.CreatedAt))
+                .With("$started_at", StoredValues.Ticks(execution.StartedAt))
+                .With("$ended_at", StoredValues.Ticks(execution.EndedAt))
+                .With("$error", execution.Error)
+                .With("$trigger", execution.Trigger)
+                .ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteResultCodes.Constraint)
+        {
+            throw new InvalidOperationException($"Execution {execution.Id} of application '{application}' already exists.", e);
+        }
+    }
+
+    private async Task<TResult> WriteAsync<TState, TResult>(string application, TState state, Func<SqliteSession, string, TState, TResult> write, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            _writer.Execute(Begin);
+            try
+            {
+                var result = write(_writer, application, state);
+                _writer.Execute(Commit);
+                return result;
+            }
+            catch
+            {
+                _writer.RollbackIfActive();
+                throw;
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw SqliteStoreException.From(e, Path, $"{operation} of application '{application}'");
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private Task<TResult> ReadAsync<TState, TResult>(string application, TState state, Func<SqliteSession, string, TState, TResult> read, string operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResult>(cancellationToken);
+        }
+
+        // Microsoft.Data.Sqlite has no truly asynchronous I/O; a read is short and runs on the caller's thread.
+        SqliteSession? session = null;
+        try
+        {
+            session = RentReader();
+            return Task.FromResult(read(session, application, state));
+        }
+        catch (SqliteException e)
+        {
+            return Task.FromException<TResult>(SqliteStoreException.From(e, Path, $"{operation} of application '{application}'"));
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                ReturnReader(session);
+            }
+        }
+    }
+
+    private SqliteSession RentReader()
+    {
+        if (_readers.TryTake(out var session))
+        {
+            return session;
+        }
+
+        session = OpenSession(_readerConnectionString, _options);
+        try
+        {
+            // A reader never writes; this turns a mistake into an error instead of a second writer.
+            session.ExecuteOnce("PRAGMA query_only = ON");
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private void ReturnReader(SqliteSession session)
+    {
+        _readers.Add(session);
+
+        // DisposeAsync may have drained the pool between the caller's check and this return.
+        if (_disposed)
+        {
+            DisposeIdleReaders();
+        }
+    }
+
+    private void DisposeIdleReaders()
+    {
+        while (_readers.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+}

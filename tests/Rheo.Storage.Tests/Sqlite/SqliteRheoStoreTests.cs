@@ -1,0 +1,264 @@
+using System.Reflection;
+using Microsoft.Data.Sqlite;
+using Rheo.Runtime.Storage;
+using Rheo.Storage.Sqlite;
+using Rheo.Storage.Tests.Contract;
+
+namespace Rheo.Storage.Tests.Sqlite;
+
+/// <summary>The SQLite store against the contract, and what only a file can show: durability, migrations, pragmas, locks.</summary>
+public sealed class SqliteRheoStoreTests : RheoStoreContractTests
+{
+    private readonly TemporaryFolder _folder = new();
+
+    private string DatabasePath => Path.Combine(_folder.Path, SqliteLocalStoreFactory.FileName);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _folder.Delete();
+    }
+
+    [Fact]
+    public async Task A_new_file_gets_the_latest_schema_version()
+    {
+        await using var store = SqliteRheoStore.Open(Path.Combine(_folder.Path, "new.db"));
+
+        Assert.Equal(SqliteSchema.Migrations.Count, store.SchemaVersion);
+        Assert.Equal(SqliteSchema.Migrations.Count, UserVersion(store.Path));
+    }
+
+    [Fact]
+    public async Task The_store_uses_write_ahead_logging_synchronous_normal_and_a_busy_timeout_by_default()
+    {
+        await using var store = SqliteRheoStore.Open(Path.Combine(_folder.Path, "defaults.db"));
+
+        Assert.Equal("wal", store.ReadWriterPragma("journal_mode"));
+        Assert.Equal(1L, store.ReadWriterPragma("synchronous"));
+        Assert.Equal(5000L, store.ReadWriterPragma("busy_timeout"));
+    }
+
+    [Fact]
+    public async Task Synchronous_full_is_applied_when_asked_for()
+    {
+        await using var store = SqliteRheoStore.Open(Path.Combine(_folder.Path, "full.db"), new SqliteStoreOptions { Synchronous = SqliteSynchronous.Full, BusyTimeout = TimeSpan.FromSeconds(2) });
+
+        Assert.Equal(2L, store.ReadWriterPragma("synchronous"));
+        Assert.Equal(2000L, store.ReadWriterPragma("busy_timeout"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_busy_timeout_that_is_not_positive_is_refused(int milliseconds)
+    {
+        var options = new SqliteStoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(milliseconds) };
+
+        var error = Assert.Throws<ArgumentException>(() => SqliteRheoStore.Open(Path.Combine(_folder.Path, "refused.db"), options));
+
+        Assert.Contains("BusyTimeout", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder.Path, "refused.db")));
+    }
+
+    [Fact]
+    public async Task Reopening_a_file_keeps_its_data_and_schema_version()
+    {
+        var sequences = await EnqueueAsync("app", Event("a", "1"));
+        await CommitAsync("app", b => b.NewExecutions.Add(Execution(1)));
+        await Store.DisposeAsync();
+
+        await using var reopened = SqliteRheoStore.Open(DatabasePath);
+
+        Assert.Equal(SqliteSchema.Migrations.Count, reopened.SchemaVersion);
+        Assert.Equal(sequences, (await reopened.ReadQueueAsync("app", 10, Ct)).Select(q => q.Sequence));
+        Assert.Equal(1, await reopened.GetMaxExecutionIdAsync("app", Ct));
+        Assert.True((await reopened.EnqueueAsync("app", [Event("a", "2")], Ct))[0] > sequences[0]);
+    }
+
+    [Fact]
+    public async Task A_file_with_a_newer_schema_version_is_refused_with_a_clear_error()
+    {
+        var path = Path.Combine(_folder.Path, "newer.db");
+        var newer = SqliteSchema.Migrations.Count + 1;
+        Run(path, $"PRAGMA user_version = {newer}");
+
+        var error = Assert.Throws<SqliteStoreException>(() => SqliteRheoStore.Open(path));
+
+        Assert.Contains($"schema version {newer}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"up to {SqliteSchema.Migrations.Count}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+        Assert.Equal(newer, UserVersion(path));
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_committed_batch_survives_a_crash_of_the_process()
+    {
+        var sequences = await EnqueueAsync("app", Event("a", "1"), Event("a", "2"));
+        await CommitAsync("app", b =>
+        {
+            b.ConsumedThrough = sequences[0];
+            b.Routes["r"] = Route("r", 2, new Dictionary<long, string> { [1] = "g1" });
+            b.NewExecutions.Add(Execution(1));
+        });
+
+        // What a killed process leaves is its files as the OS has them: copy them while the store is still open,
+        // without disposing it or flushing anything, and open the copy.
+        var crashed = Path.Combine(_folder.Path, "crashed");
+        Directory.CreateDirectory(crashed);
+        File.Copy(DatabasePath, Path.Combine(crashed, SqliteLocalStoreFactory.FileName));
+        File.Copy(DatabasePath + "-wal", Path.Combine(crashed, SqliteLocalStoreFactory.FileName + "-wal"));
+        await using var recovered = SqliteRheoStore.Open(Path.Combine(crashed, SqliteLocalStoreFactory.FileName));
+
+        Assert.Equal([sequences[1]], (await recovered.ReadQueueAsync("app", 10, Ct)).Select(q => q.Sequence));
+        AssertGroups(new Dictionary<long, string> { [1] = "g1" }, Assert.Single(await recovered.GetRoutesAsync("app", Ct)));
+        AssertExecution(Execution(1), Assert.Single(await recovered.GetExecutionsAsync("app", new ExecutionQuery(), Ct)));
+    }
+
+    [Fact]
+    public async Task A_second_store_on_the_same_file_sees_what_the_first_committed()
+    {
+        await using var second = SqliteRheoStore.Open(DatabasePath);
+
+        var sequences = await EnqueueAsync("app", Event("a", "1"));
+        await CommitAsync("app", b => b.Timers["t"] = At(1));
+
+        Assert.Equal(sequences, (await second.ReadQueueAsync("app", 10, Ct)).Select(q => q.Sequence));
+        Assert.Equal(At(1), (await second.GetTimersAsync("app", Ct))["t"]);
+    }
+
+    [Fact]
+    public async Task Reads_do_not_wait_for_a_write_lock_held_by_another_connection()
+    {
+        var sequences = await EnqueueAsync("app", Event("a", "1"));
+        using var other = OpenConnection(DatabasePath);
+        Run(other, "BEGIN IMMEDIATE");
+        Run(other, "DELETE FROM events");
+
+        var queued = await Store.ReadQueueAsync("app", 10, Ct);
+
+        Assert.Equal(sequences, queued.Select(q => q.Sequence));
+        Run(other, "ROLLBACK");
+    }
+
+    [Fact]
+    public async Task A_write_blocked_past_the_busy_timeout_fails_as_transient_and_changes_nothing()
+    {
+        await Store.DisposeAsync();
+        await using var store = SqliteRheoStore.Open(DatabasePath, new SqliteStoreOptions { BusyTimeout = TimeSpan.FromMilliseconds(1) });
+        await store.EnqueueAsync("app", [Event("a", "1")], Ct);
+        using var other = OpenConnection(DatabasePath);
+        Run(other, "BEGIN IMMEDIATE");
+
+        var error = await Assert.ThrowsAsync<SqliteStoreException>(() => store.EnqueueAsync("app", [Event("a", "2")], Ct));
+
+        Assert.True(error.IsTransient);
+        Assert.Contains("enqueue events of application 'app'", error.Message, StringComparison.Ordinal);
+        Run(other, "ROLLBACK");
+        Assert.Equal(1, await store.CountQueuedAsync("app", Ct));
+        Assert.Single(await store.EnqueueAsync("app", [Event("a", "2")], Ct));
+    }
+
+    [Fact]
+    public async Task A_write_with_a_cancelled_token_is_not_applied()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.EnqueueAsync("app", [Event("a", "1")], cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.CommitAsync("app", Batch(b => b.Timers["t"] = At(1)), cancelled.Token));
+
+        Assert.Equal(0, await Store.CountQueuedAsync("app", Ct));
+        Assert.Empty(await Store.GetTimersAsync("app", Ct));
+    }
+
+    [Fact]
+    public async Task A_disposed_store_refuses_reads_and_writes()
+    {
+        await Store.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.CountQueuedAsync("app", Ct));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.EnqueueAsync("app", [Event("a", "1")], Ct));
+    }
+
+    [Theory]
+    [InlineData(4, "executions_active")]
+    [InlineData(3, "executions_by_output")]
+    [InlineData(7, "executions_by_output")]
+    public async Task Execution_queries_use_their_index(int filters, string index)
+    {
+        await EnqueueAsync("app", Event("a", "1"));
+        using var connection = OpenConnection(DatabasePath);
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStatements.ReadExecutions[filters].Sql;
+        foreach (var name in SqliteStatements.ReadExecutions[filters].Parameters)
+        {
+            explain.Parameters.AddWithValue(name, "x");
+        }
+
+        var plan = new List<string>();
+        using (var reader = explain.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains($"INDEX {index}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_local_factory_opens_rheo_db_under_the_root_and_creates_the_root()
+    {
+        var root = Path.Combine(_folder.Path, "nested", ".rheo");
+
+        await using var store = new SqliteLocalStoreFactory().Open(root);
+        await store.EnqueueAsync("app", [Event("a", "1")], Ct);
+
+        Assert.True(File.Exists(Path.Combine(root, "rheo.db")));
+        Assert.Equal(Path.Combine(root, "rheo.db"), Assert.IsType<SqliteRheoStore>(store).Path);
+    }
+
+    [Fact]
+    public void The_adapter_assembly_names_its_local_factory_and_loads_by_name()
+    {
+        var assembly = Assembly.Load(new AssemblyName("Rheo.Storage.Sqlite"));
+
+        var attribute = assembly.GetCustomAttribute<LocalStoreFactoryAttribute>();
+
+        Assert.Equal(typeof(SqliteLocalStoreFactory), attribute?.FactoryType);
+        Assert.IsAssignableFrom<ILocalStoreFactory>(Activator.CreateInstance(attribute!.FactoryType));
+    }
+
+    protected override Task<IRheoStore> CreateStoreAsync() => Task.FromResult<IRheoStore>(SqliteRheoStore.Open(DatabasePath));
+
+    private static SqliteConnection OpenConnection(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Run(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void Run(string path, string sql)
+    {
+        using var connection = OpenConnection(path);
+        Run(connection, sql);
+    }
+
+    private static int UserVersion(string path)
+    {
+        using var connection = OpenConnection(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
