@@ -427,7 +427,7 @@ public sealed partial class Application : IAsyncDisposable
         var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
         if (_processor is { } processor)
         {
-            return processor.PendingGroups(nodeId);
+            return await processor.PendingGroupsAsync(nodeId, cancellationToken).ConfigureAwait(false);
         }
 
         var route = (await _store.GetRoutesAsync(Name, cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.RouteId == nodeId);
@@ -548,8 +548,10 @@ public sealed partial class Application : IAsyncDisposable
         {
             var json = await _store.GetTopologyAsync(Name, record.ActiveTopologyVersion, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Application '{Name}' names topology version {record.ActiveTopologyVersion}, which the store does not hold.");
+            // A stored topology was validated when activated; its user types may live in assemblies this process
+            // (a status command, say) never loads, and an execution that needs a missing type fails with that error.
             var nodes = TopologyJson.Read(json, CompileData);
-            _active = Validate(nodes);
+            _active = Validate(nodes, requireTypes: false);
         }
 
         _opened = true;
@@ -743,7 +745,7 @@ public sealed partial class Application : IAsyncDisposable
         PendingCheckpoints = [.. node.PendingNodeHook?.Checkpoints.Select(c => c.After) ?? []],
     };
 
-    private static ActiveTopology Validate(IReadOnlyList<NodeDefinition> nodes)
+    private static ActiveTopology Validate(IReadOnlyList<NodeDefinition> nodes, bool requireTypes = true)
     {
         var topologyNodes = nodes.Select(n => new TopologyNode(n.Signal, n is DataNode d ? RouteOf(d) : null)).ToList();
         var diagnostics = TopologyValidator.Validate(topologyNodes, out var routes).ToList();
@@ -756,7 +758,7 @@ public sealed partial class Application : IAsyncDisposable
 
             foreach (var (target, i) in data.ComputeTargets.Select((t, i) => (t, i)))
             {
-                if (target is InlinedComputeTarget inlined && TypeNames.Resolve(inlined.TypeName) is not { } type)
+                if (requireTypes && target is InlinedComputeTarget inlined && TypeNames.Resolve(inlined.TypeName) is null)
                 {
                     diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.UnknownType, data.Id, $"compute target {i} names the type '{inlined.TypeName}', which is not loaded in this process."));
                 }
@@ -769,7 +771,7 @@ public sealed partial class Application : IAsyncDisposable
             var hooks = new[] { data.ExecutionHook?.OnExecutionBegin, data.ExecutionHook?.OnExecutionSkipped, data.ExecutionHook?.OnComputeSuccess, data.ExecutionHook?.OnComputeFailure,
                 data.ExecutionHook?.OnComputeRetry, data.ExecutionHook?.OnSuccess, data.ExecutionHook?.OnFailure, data.PendingNodeHook?.OnPendingNodeCreated, data.PendingNodeHook?.OnExpiration }
                 .Concat((data.ExecutionHook?.Checkpoints ?? []).Concat(data.PendingNodeHook?.Checkpoints ?? []).Select(c => c.Hook));
-            foreach (var hook in hooks.OfType<HookRef>().Where(h => TypeNames.Resolve(h.TypeName) is null).Distinct())
+            foreach (var hook in hooks.OfType<HookRef>().Where(h => requireTypes && TypeNames.Resolve(h.TypeName) is null).Distinct())
             {
                 diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.UnknownType, data.Id, $"the hook type '{hook.TypeName}' is not loaded in this process."));
             }

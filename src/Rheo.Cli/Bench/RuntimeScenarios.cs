@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Rheo.Core.Dimensions;
-using Rheo.Core.Signals;
 using Rheo.Runtime;
 using Rheo.Runtime.Compute;
 using Rheo.Runtime.Nodes;

@@ -94,11 +94,7 @@ internal sealed partial class Processor : IAsyncDisposable
                 var snapshots = record.Groups.Values.Select(json => StateJson.ReadGroup(route, _topology, json)).ToList();
                 state = RouteState.Restore(route, snapshots, record.NextGroupId, now, out var decision);
                 pending += state.PendingCount;
-                var runtime = new RouteRuntime(id, route, _topology.Data(id), integrity, state)
-                {
-                    PendingCountSnapshot = state.PendingCount,
-                    GroupsSnapshot = [.. state.PendingGroups.Select(g => g.ToSnapshot())],
-                };
+                var runtime = new RouteRuntime(id, route, _topology.Data(id), integrity, state) { PendingCountSnapshot = state.PendingCount };
                 _routes.Add(id, runtime);
                 _restored.Add((runtime, decision));
             }
@@ -204,7 +200,13 @@ internal sealed partial class Processor : IAsyncDisposable
 
     public int PendingGroupCount(string routeId) => _routes.TryGetValue(routeId, out var r) ? r.PendingCountSnapshot : 0;
 
-    public IReadOnlyList<TriggerGroupSnapshot> PendingGroups(string routeId) => _routes.TryGetValue(routeId, out var r) ? r.GroupsSnapshot : [];
+    /// <summary>The pending groups of a route, read by the loop between steps (so they match the last commit).</summary>
+    public async Task<IReadOnlyList<TriggerGroupSnapshot>> PendingGroupsAsync(string routeId, CancellationToken cancellationToken)
+    {
+        var result = new TaskCompletionSource<IReadOnlyList<TriggerGroupSnapshot>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new GroupsQueryCommand(routeId, result));
+        return await result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -448,6 +450,9 @@ internal sealed partial class Processor : IAsyncDisposable
                 break;
             case IdleCommand idle:
                 _idleWaiters.Add(idle.Result);
+                break;
+            case GroupsQueryCommand query:
+                _afterCommit.Add(() => query.Result.TrySetResult(_routes.TryGetValue(query.RouteId, out var r) ? [.. r.State.PendingGroups.Select(g => g.ToSnapshot())] : []));
                 break;
         }
     }
@@ -709,7 +714,6 @@ internal sealed partial class Processor : IAsyncDisposable
             rr.ResetPending = false;
             rr.NeedsReset = false;
             rr.PendingCountSnapshot = rr.State.PendingCount;
-            rr.GroupsSnapshot = [.. rr.State.PendingGroups.Select(g => g.ToSnapshot())];
         }
     }
 
@@ -778,6 +782,8 @@ internal sealed partial class Processor : IAsyncDisposable
 
     internal sealed record IdleCommand(TaskCompletionSource Result) : EngineCommand;
 
+    internal sealed record GroupsQueryCommand(string RouteId, TaskCompletionSource<IReadOnlyList<TriggerGroupSnapshot>> Result) : EngineCommand;
+
     /// <summary>A route with its live state and what changed since the last commit.</summary>
     internal sealed class RouteRuntime(string id, Route route, DataNode node, string integrity, RouteState state)
     {
@@ -803,8 +809,6 @@ internal sealed partial class Processor : IAsyncDisposable
 
         // Written by the loop after each commit, read by status queries on other threads (reference and int writes are atomic).
         public int PendingCountSnapshot { get; set; }
-
-        public IReadOnlyList<TriggerGroupSnapshot> GroupsSnapshot { get; set; } = [];
     }
 
     /// <summary>An accepted execution while it is pending or running.</summary>
