@@ -196,7 +196,7 @@ public sealed partial class Application : IAsyncDisposable
     }
 
     /// <summary>Validates the development context (every problem at once), persists it as the active topology and makes its routes live.</summary>
-    /// <remarks>Re-activation keeps the pending groups of routes whose inputs, links, output and compute targets did not change; changed routes start empty; removed routes are dropped. Running executions are interrupted and run again.</remarks>
+    /// <remarks>Activation resumes a paused application. Re-activation keeps the pending groups of routes whose inputs, links, output and compute targets did not change; changed routes start empty; removed routes are dropped. Running executions are interrupted and run again.</remarks>
     /// <exception cref="TopologyException">The topology is invalid; nothing changed.</exception>
     public async Task ActivateAsync(CancellationToken cancellationToken = default)
     {
@@ -221,8 +221,8 @@ public sealed partial class Application : IAsyncDisposable
                 await _store.CommitAsync(Name, batch, cancellationToken).ConfigureAwait(false);
             }
 
-            var state = State == ApplicationState.Paused ? ApplicationState.Paused : ApplicationState.Active;
-            await SaveRecordAsync(state, version, cancellationToken).ConfigureAwait(false);
+            // As in the guide, activation also resumes a paused application.
+            await SaveRecordAsync(ApplicationState.Active, version, cancellationToken).ConfigureAwait(false);
             _active = topology;
             await StartProcessorAsync(cancellationToken).ConfigureAwait(false);
         }
