@@ -616,7 +616,12 @@ internal sealed partial class MachineTranslator
     private Work? BuildTask(InvocationExpressionSyntax invocation, IMethodSymbol method, string? resultPath)
     {
         var type = method.TypeArguments.FirstOrDefault();
-        if (type is null || !_tasks.TryGetValue(type.Name, out var task) || !SymbolEqualityComparer.Default.Equals(task.Symbol, type))
+        if (type is null || type.TypeKind == TypeKind.Error)
+        {
+            return null;
+        }
+
+        if (!_tasks.TryGetValue(type.Name, out var task) || !SymbolEqualityComparer.Default.Equals(task.Symbol, type))
         {
             Diagnostics.Error(FlowDiagnosticCodes.InvalidTask, invocation, $"Run<{type?.Name}>: the task must be a class of this flow file deriving from FlowTask.");
             return null;
