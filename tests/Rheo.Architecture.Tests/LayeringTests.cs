@@ -13,6 +13,7 @@ public sealed class LayeringTests
     {
         ["Rheo.Core"] = 0,
         ["Rheo.States"] = 0,
+        ["Rheo.Flows"] = 0,
         ["Rheo.Runtime"] = 1,
         ["Rheo.Storage.Sqlite"] = 2,
         ["Rheo.Storage.Postgres"] = 2,

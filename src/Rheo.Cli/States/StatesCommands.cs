@@ -1,12 +1,14 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rheo.CSharp.Flows;
 using Rheo.Runtime.States;
 using Rheo.States;
 using Rheo.States.Validation;
 
 namespace Rheo.Cli.States;
 
-/// <summary><c>rheo states validate</c> and <c>rheo states run</c>.</summary>
+/// <summary><c>rheo states validate</c>, <c>rheo states compile</c> and <c>rheo states run</c>.</summary>
 internal static class StatesCommands
 {
     /// <summary>Exit code when a file cannot be read.</summary>
@@ -14,8 +16,9 @@ internal static class StatesCommands
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var states = new Command("states", "Validate and run Amazon States Language state machines.");
+        var states = new Command("states", "Validate, compile and run Amazon States Language state machines and C# flows.");
         states.Subcommands.Add(Validate(output, error));
+        states.Subcommands.Add(Compile(output, error));
         states.Subcommands.Add(Run(output, error));
         return states;
     }
@@ -66,45 +69,120 @@ internal static class StatesCommands
         return command;
     }
 
+    private static Command Compile(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("flow") { Description = "The C# flow file (.cs)." };
+        var directory = new Option<DirectoryInfo>("--output", "-o") { Description = "The directory for the definitions and manifest.json.", Required = true };
+        var command = new Command("compile", "Compile a C# flow into one .asl.json per exported state machine and a manifest; exit 1 on errors.") { file, directory };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            var source = await ReadAsync(path, error, cancellationToken).ConfigureAwait(false);
+            if (source is null)
+            {
+                return UsageError;
+            }
+
+            var compilation = FlowCompiler.Compile(source, path.ToString());
+            foreach (var diagnostic in compilation.Diagnostics)
+            {
+                await error.WriteLineAsync(diagnostic.ToString()).ConfigureAwait(false);
+            }
+
+            if (compilation.HasErrors)
+            {
+                await error.WriteLineAsync($"{compilation.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)} error(s); nothing written.").ConfigureAwait(false);
+                return 1;
+            }
+
+            foreach (var written in await compilation.WriteAsync(parse.GetValue(directory)!.FullName, cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync(written).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
     private static Command Run(TextWriter output, TextWriter error)
     {
-        var file = new Argument<FileInfo>("definition") { Description = "The definition (.asl.json)." };
+        var file = new Argument<FileInfo>("definition") { Description = "The definition (.asl.json) or C# flow (.cs)." };
         var input = new Option<FileInfo>("--input") { Description = "The execution input (a JSON file).", Required = true };
-        var machine = new Option<string>("--state-machine-name") { Description = "The state machine name used in ARNs.", DefaultValueFactory = _ => "StateMachine" };
+        var stateMachine = new Option<string>("--state-machine") { Description = "For a C# flow: the exported state machine to run.", DefaultValueFactory = _ => "Main" };
+        var machine = new Option<string?>("--state-machine-name") { Description = "The state machine name used in ARNs (default: StateMachine; for a flow, the state machine)." };
         var execution = new Option<string?>("--execution-name") { Description = "The execution name (default: a new GUID)." };
         var account = new Option<string>("--account") { Description = "The AWS account id used in ARNs.", DefaultValueFactory = _ => "123456789012" };
         var region = new Option<string>("--region") { Description = "The AWS region used in ARNs.", DefaultValueFactory = _ => "us-east-1" };
         var role = new Option<string?>("--role-arn") { Description = "The role ARN reported by $$.Execution.RoleArn." };
         var history = new Option<bool>("--history") { Description = "Add the execution history to the output line." };
-        var command = new Command("run", "Run a state machine and print one JSON line: {\"status\", \"output\", \"error\", \"cause\"}.")
+        var command = new Command("run", "Run a state machine or a C# flow and print one JSON line: {\"status\", \"output\", \"error\", \"cause\"}.")
         {
-            file, input, machine, execution, account, region, role, history,
+            file, input, stateMachine, machine, execution, account, region, role, history,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var definition = await ReadAsync(parse.GetValue(file)!, error, cancellationToken).ConfigureAwait(false);
+            var path = parse.GetValue(file)!;
+            var definition = await ReadAsync(path, error, cancellationToken).ConfigureAwait(false);
             var inputText = await ReadAsync(parse.GetValue(input)!, error, cancellationToken).ConfigureAwait(false);
             if (definition is null || inputText is null)
             {
                 return UsageError;
             }
 
+            var flow = path.Extension.Equals(".cs", StringComparison.OrdinalIgnoreCase);
             var options = new ExecutionOptions
             {
-                StateMachineName = parse.GetValue(machine)!,
+                StateMachineName = parse.GetValue(machine) ?? (flow ? parse.GetValue(stateMachine)! : "StateMachine"),
                 ExecutionName = parse.GetValue(execution),
                 Account = parse.GetValue(account)!,
                 Region = parse.GetValue(region)!,
                 RoleArn = parse.GetValue(role),
                 RecordHistory = parse.GetValue(history),
             };
-            var result = await new StateMachineRunner().RunAsync(definition, inputText, options, cancellationToken).ConfigureAwait(false);
+            var result = flow
+                ? await RunFlowAsync(path.ToString(), definition, parse.GetValue(stateMachine)!, inputText, options, error, cancellationToken).ConfigureAwait(false)
+                : await new StateMachineRunner().RunAsync(definition, inputText, options, cancellationToken).ConfigureAwait(false);
+            if (result is null)
+            {
+                return UsageError;
+            }
+
             await output.WriteLineAsync(result.ToJsonLine(options.RecordHistory)).ConfigureAwait(false);
 
             // The outcome is in the line; a non-zero exit means the command itself could not run.
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Compiles and runs a flow; an invalid flow is CREATE_FAILED like an invalid definition; null for an unknown state machine.</summary>
+    private static async Task<ExecutionResult?> RunFlowAsync(string path, string source, string stateMachine, string inputText, ExecutionOptions options, TextWriter error, CancellationToken cancellationToken)
+    {
+        var compilation = FlowCompiler.Compile(source, path);
+        if (compilation.HasErrors)
+        {
+            return new ExecutionResult(ExecutionResult.CreateFailed, null, "InvalidDefinition", string.Join("\n", compilation.Diagnostics), []);
+        }
+
+        if (!compilation.StateMachines.Any(m => m.Name == stateMachine))
+        {
+            await error.WriteLineAsync($"rheo: the flow '{path}' has no exported state machine '{stateMachine}'; it has: {string.Join(", ", compilation.StateMachines.Select(m => m.Name))}.").ConfigureAwait(false);
+            return null;
+        }
+
+        JsonNode? input;
+        try
+        {
+            input = JsonNode.Parse(inputText);
+        }
+        catch (JsonException e)
+        {
+            return new ExecutionResult(ExecutionResult.StartFailed, null, "InvalidExecutionInput", $"The input is not valid JSON: {e.Message}", []);
+        }
+
+        using var program = FlowProgram.Load(compilation);
+        return await program.RunAsync(stateMachine, input, options, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<string?> ReadAsync(FileInfo file, TextWriter error, CancellationToken cancellationToken)
