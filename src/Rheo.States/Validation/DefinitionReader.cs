@@ -89,10 +89,10 @@ internal sealed class DefinitionReader
 
     private static HashSet<string> Fields(params string[] names) => new(names.Concat(["Type", "Comment", "QueryLanguage"]), StringComparer.Ordinal);
 
-    private static string Child(string location, string name) =>
+    internal static string Child(string location, string name) =>
         name.All(c => char.IsLetterOrDigit(c) || c == '_') ? $"{location}.{name}" : $"{location}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
 
-    private static string Describe(JsonElement element) => element.ValueKind switch
+    internal static string Describe(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",
