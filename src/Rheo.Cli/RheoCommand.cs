@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rheo.Cli.Bench;
+using Rheo.Cli.Jobs;
 using Rheo.Cli.States;
 
 namespace Rheo.Cli;
@@ -12,6 +13,7 @@ internal static class RheoCommand
         var root = new RootCommand("Rheo: event-driven workflows and data pipelines for .NET.");
         root.Subcommands.Add(StatesCommands.Create(output, error));
         root.Subcommands.Add(BenchCommands.Create(output));
+        root.Subcommands.Add(JobCommands.Create(output, error));
         return root;
     }
 

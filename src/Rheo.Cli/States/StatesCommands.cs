@@ -36,34 +36,7 @@ internal static class StatesCommands
                 return UsageError;
             }
 
-            var diagnostics = StateMachineDefinition.Validate(text);
-            var valid = diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
-            if (parse.GetValue(json))
-            {
-                var list = new JsonArray();
-                foreach (var d in diagnostics)
-                {
-                    list.Add(new JsonObject
-                    {
-                        ["code"] = d.Code,
-                        ["severity"] = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
-                        ["location"] = d.Location,
-                        ["message"] = d.Message,
-                    });
-                }
-
-                await output.WriteLineAsync(new JsonObject { ["valid"] = valid, ["diagnostics"] = list }.ToJsonString()).ConfigureAwait(false);
-            }
-            else
-            {
-                foreach (var d in diagnostics)
-                {
-                    await output.WriteLineAsync(d.ToString()).ConfigureAwait(false);
-                }
-
-                await output.WriteLineAsync(valid ? "valid" : $"invalid: {diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)} error(s)").ConfigureAwait(false);
-            }
-
+            var valid = await WriteDiagnosticsAsync(output, StateMachineDefinition.Validate(text), parse.GetValue(json)).ConfigureAwait(false);
             return valid ? 0 : 1;
         });
         return command;
@@ -103,6 +76,47 @@ internal static class StatesCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Prints diagnostics the way every <c>validate</c> command does: one line each then <c>valid</c> /
+    /// <c>invalid: N error(s)</c>, or with <paramref name="json"/> one object <c>{"valid", "diagnostics"}</c>.
+    /// </summary>
+    /// <returns>Whether there was no error.</returns>
+    internal static async Task<bool> WriteDiagnosticsAsync(TextWriter output, IReadOnlyList<Diagnostic> diagnostics, bool json)
+    {
+        var valid = diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
+        if (json)
+        {
+            await output.WriteLineAsync(new JsonObject { ["valid"] = valid, ["diagnostics"] = ToJson(diagnostics) }.ToJsonString()).ConfigureAwait(false);
+            return valid;
+        }
+
+        foreach (var d in diagnostics)
+        {
+            await output.WriteLineAsync(d.ToString()).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(valid ? "valid" : $"invalid: {diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error)} error(s)").ConfigureAwait(false);
+        return valid;
+    }
+
+    /// <summary>Diagnostics as a JSON array of <c>{code, severity, location, message}</c>.</summary>
+    internal static JsonArray ToJson(IEnumerable<Diagnostic> diagnostics)
+    {
+        var list = new JsonArray();
+        foreach (var d in diagnostics)
+        {
+            list.Add(new JsonObject
+            {
+                ["code"] = d.Code,
+                ["severity"] = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
+                ["location"] = d.Location,
+                ["message"] = d.Message,
+            });
+        }
+
+        return list;
     }
 
     private static Command Run(TextWriter output, TextWriter error)
@@ -185,7 +199,7 @@ internal static class StatesCommands
         return await program.RunAsync(stateMachine, input, options, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<string?> ReadAsync(FileInfo file, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<string?> ReadAsync(FileInfo file, TextWriter error, CancellationToken cancellationToken)
     {
         try
         {

@@ -86,12 +86,21 @@ public sealed class JobRunnerTests
     {
         var time = new FakeTimeProvider { AutoAdvance = true };
 
-        var result = await RunAsync(Fixture("retry.json"), runner: new JobRunnerOptions { TimeProvider = time });
+        var result = await RunAsync(Fixture("retry.json"), JsonNode.Parse("""{"n":1}"""), runner: new JobRunnerOptions { TimeProvider = time });
 
         Assert.Equal(JobResult.Succeeded, result.Status);
+        Assert.Equal(3, (int)Assert.Single(result["out"].Data)["attempts"]!);
+        Assert.Equal((3, 2, 2), (result.Statistics.TaskRuns, result.Statistics.TaskFailures, result.Statistics.Retries));
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], time.Requested);
+    }
+
+    [Fact]
+    public async Task Every_fanned_out_dictionary_is_retried_on_its_own()
+    {
+        var result = await RunAsync(Fixture("retry.json"), runner: new JobRunnerOptions { TimeProvider = new FakeTimeProvider { AutoAdvance = true } });
+
         Assert.Equal([3, 3], result["out"].Data.Select(d => (int)d["attempts"]!));
         Assert.Equal((6, 4, 4), (result.Statistics.TaskRuns, result.Statistics.TaskFailures, result.Statistics.Retries));
-        Assert.Equal([1, 1, 2, 2], time.Requested.Select(t => t.TotalSeconds).Order());
     }
 
     [Fact]
@@ -220,6 +229,22 @@ public sealed class JobRunnerTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_climate_sample_fans_out_retries_catches_and_aggregates()
+    {
+        var samples = Path.Combine(AppContext.BaseDirectory, "Samples");
+        var map = JobMap.Parse(File.ReadAllText(Path.Combine(samples, "climate.json")), Registry.Catalog);
+        var time = new FakeTimeProvider { AutoAdvance = true };
+
+        var result = await RunAsync(map, options: new JobRunOptions { BaseDirectory = samples }, runner: new JobRunnerOptions { TimeProvider = time });
+
+        Assert.Equal(JobResult.Succeeded, result.Status);
+        Assert.Equal(9, result["combined-output"].Data.Count);
+        Assert.Equal(9, (int)Assert.Single(result["summary"].Data)["count"]!);
+        Assert.Equal("winter", (string?)Assert.Single(result["no-forecast"].Data)["season"]);
+        Assert.Equal(9, result.Statistics.Retries);
     }
 
     [Fact]
