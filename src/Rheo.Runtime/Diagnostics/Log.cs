@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Rheo.Runtime.Diagnostics;
 
-/// <summary>The runtime's log messages; event ids 1000–1099 engine, 1100–1199 executions, 1200–1299 hooks and timers.</summary>
+/// <summary>The runtime's log messages; event ids 1000–1099 engine, 1100–1199 executions, 1200–1299 hooks and timers, 1300–1399 job maps.</summary>
 internal static partial class Log
 {
     [LoggerMessage(1000, LogLevel.Information, "Application {Application}: processor started with {Routes} route(s), {Pending} pending group(s), {Resumed} interrupted execution(s) to run again")]
@@ -31,4 +31,19 @@ internal static partial class Log
 
     [LoggerMessage(1201, LogLevel.Information, "Application {Application}: timer {Timer} fired for {Value}")]
     public static partial void TimerFired(ILogger logger, string application, string timer, string value);
+
+    [LoggerMessage(1300, LogLevel.Information, "Job {Job}: run {Execution} started")]
+    public static partial void JobStarted(ILogger logger, string job, string execution);
+
+    [LoggerMessage(1301, LogLevel.Information, "Job {Job}: run {Execution} {Status} in {ElapsedMs} ms: {TaskRuns} task run(s), {Failures} failed, {Retries} retried, {Caught} caught")]
+    public static partial void JobEnded(ILogger logger, string job, string execution, string status, double elapsedMs, long taskRuns, long failures, long retries, int caught);
+
+    [LoggerMessage(1302, LogLevel.Warning, "Job {Job}: run {Execution}, task {Task} attempt {Attempt} failed: {Error}: {Cause}")]
+    public static partial void JobTaskFailed(ILogger logger, string job, string execution, string task, int attempt, string error, string? cause);
+
+    [LoggerMessage(1303, LogLevel.Debug, "Job {Job}: run {Execution}, task {Task} attempt {Attempt} returned {Items} item(s) in {ElapsedMs} ms")]
+    public static partial void JobTaskSucceeded(ILogger logger, string job, string execution, string task, int attempt, int items, double elapsedMs);
+
+    [LoggerMessage(1304, LogLevel.Error, "Job {Job}: run {Execution} {Status}: {Error}: {Cause}")]
+    public static partial void JobFailed(ILogger logger, string job, string execution, string status, string? error, string? cause);
 }

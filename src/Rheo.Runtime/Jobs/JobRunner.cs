@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rheo.Runtime.Diagnostics;
 using Rheo.Runtime.States;
 using Rheo.States;
 using Rheo.States.Jobs;
@@ -17,6 +20,9 @@ public sealed class JobRunnerOptions
 
     /// <summary>The source for retry jitter; must be thread-safe.</summary>
     public Random Random { get; init; } = Random.Shared;
+
+    /// <summary>Where runs log: start and end at Information, task failures at Warning, each task at Debug.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }
 
 /// <summary>The options of one run.</summary>
@@ -118,7 +124,8 @@ public sealed class JobRunner
     {
         ArgumentNullException.ThrowIfNull(map);
         options ??= new JobRunOptions();
-        var run = new Run(map, options, _options.TimeProvider);
+        var run = new Run(map, options, _options.TimeProvider, _options.Logger);
+        Log.JobStarted(_options.Logger, map.Name, run.ExecutionName);
         try
         {
             input ??= await LoadInputAsync(map, options.BaseDirectory, cancellationToken).ConfigureAwait(false);
@@ -175,7 +182,7 @@ public sealed class JobRunner
     }
 
     /// <summary>One run: its clock, counters and the task handlers that report to them.</summary>
-    private sealed class Run(JobMap map, JobRunOptions options, TimeProvider time)
+    private sealed class Run(JobMap map, JobRunOptions options, TimeProvider time, ILogger logger)
     {
         private readonly long _started = time.GetTimestamp();
         private readonly ConcurrentDictionary<(string Error, string? Cause), string> _failures = new();
@@ -198,7 +205,9 @@ public sealed class JobRunner
             try
             {
                 var (result, items) = await InvokeAsync(task, instance, input, cancellationToken).ConfigureAwait(false);
-                options.Progress?.Report(new JobEvent(JobEventKind.TaskSucceeded, task.Name, context.Attempt, time.GetElapsedTime(started), items, null, null));
+                var elapsed = time.GetElapsedTime(started);
+                Log.JobTaskSucceeded(logger, map.Name, ExecutionName, task.Name, context.Attempt, items, elapsed.TotalMilliseconds);
+                options.Progress?.Report(new JobEvent(JobEventKind.TaskSucceeded, task.Name, context.Attempt, elapsed, items, null, null));
                 return result;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -214,13 +223,23 @@ public sealed class JobRunner
                     ?? new StatesTaskException(e.GetType().Name, new JsonObject { ["errorMessage"] = e.Message, ["errorType"] = e.GetType().Name }.ToJsonString());
                 Interlocked.Increment(ref _failed);
                 _failures[(failure.Error, failure.Cause)] = task.Name;
+                Log.JobTaskFailed(logger, map.Name, ExecutionName, task.Name, context.Attempt, failure.Error, failure.Cause);
                 options.Progress?.Report(new JobEvent(JobEventKind.TaskFailed, task.Name, context.Attempt, time.GetElapsedTime(started), 0, failure.Error, failure.Cause));
                 throw failure;
             }
         };
 
-        public JobResult Result(string status, IReadOnlyList<JobOutput> outputs, IReadOnlyList<JobError> errors, string? error, string? cause) =>
-            new(map.Name, status, outputs, errors, error, cause, new JobStatistics(Interlocked.Read(ref _runs), Interlocked.Read(ref _failed), Interlocked.Read(ref _retries), time.GetElapsedTime(_started)));
+        public JobResult Result(string status, List<JobOutput> outputs, List<JobError> errors, string? error, string? cause)
+        {
+            var statistics = new JobStatistics(Interlocked.Read(ref _runs), Interlocked.Read(ref _failed), Interlocked.Read(ref _retries), time.GetElapsedTime(_started));
+            if (status != JobResult.Succeeded)
+            {
+                Log.JobFailed(logger, map.Name, ExecutionName, status, error, cause);
+            }
+
+            Log.JobEnded(logger, map.Name, ExecutionName, status, statistics.Elapsed.TotalMilliseconds, statistics.TaskRuns, statistics.TaskFailures, statistics.Retries, errors.Count);
+            return new JobResult(map.Name, status, outputs, errors, error, cause, statistics);
+        }
 
         public JobResult Complete(ExecutionResult result)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Rheo.Runtime.Jobs;
 using Rheo.Runtime.Tests.States;
 using Rheo.Samples.Jobs;
@@ -295,8 +296,53 @@ public sealed class JobRunnerTests
         Assert.Equal(1 + 4 + 3, (int)json["statistics"]!["task_runs"]!);
     }
 
+    [Fact]
+    public async Task A_run_logs_its_start_its_task_failures_and_its_end()
+    {
+        var logger = new ListLogger();
+
+        await RunAsync(Fixture("catch.json"), runner: new JobRunnerOptions { Logger = logger });
+
+        var entries = logger.Entries;
+        Assert.Equal(1300, entries[0].Id);
+        Assert.Equal(2, entries.Count(e => e.Id == 1302 && e.Level == LogLevel.Warning));
+        Assert.Contains(entries, e => e.Id == 1302 && e.Message.Contains("task strict attempt 0 failed: Climate.NoData", StringComparison.Ordinal));
+        Assert.Equal(6, entries.Count(e => e.Id == 1303));
+        Assert.StartsWith("Job Catch: run run-1 SUCCEEDED in ", entries[^1].Message, StringComparison.Ordinal);
+        Assert.EndsWith("8 task run(s), 2 failed, 0 retried, 1 caught", entries[^1].Message, StringComparison.Ordinal);
+    }
+
     private sealed class SynchronousProgress(Action<JobEvent> report) : IProgress<JobEvent>
     {
         public void Report(JobEvent value) => report(value);
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        private readonly List<(int Id, LogLevel Level, string Message)> _entries = [];
+
+        public List<(int Id, LogLevel Level, string Message)> Entries
+        {
+            get
+            {
+                lock (_entries)
+                {
+                    return [.. _entries];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_entries)
+            {
+                _entries.Add((eventId.Id, logLevel, formatter(state, exception)));
+            }
+        }
     }
 }
