@@ -150,6 +150,24 @@ internal sealed class JobMapReader
         return String(value, Child(location, field), what);
     }
 
+    private JsonElement? RequiredArray(JsonElement root, string field, string what)
+    {
+        var location = "$." + field;
+        if (!root.TryGetProperty(field, out var value))
+        {
+            Error(JobDiagnosticCodes.MissingField, location, $"The required field '{field}' is missing: {what}.");
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Error(JobDiagnosticCodes.WrongType, location, $"'{field}' must be {what} but is {Describe(value)}.");
+            return null;
+        }
+
+        return value;
+    }
+
     private string? OptionalString(JsonElement obj, string field, string location, string what) =>
         obj.TryGetProperty(field, out var value) ? String(value, Child(location, field), what) : null;
 
@@ -230,15 +248,8 @@ internal sealed class JobMapReader
     private List<TaskEntry> ReadTasks(JsonElement root)
     {
         var entries = new List<TaskEntry>();
-        if (!root.TryGetProperty("tasks", out var tasks))
+        if (RequiredArray(root, "tasks", "a list with one input task, the function tasks and at least one output task") is not { } tasks)
         {
-            Error(JobDiagnosticCodes.MissingField, "$.tasks", "The required field 'tasks' is missing: a list with one input task, the function tasks and at least one output task.");
-            return entries;
-        }
-
-        if (tasks.ValueKind != JsonValueKind.Array)
-        {
-            Error(JobDiagnosticCodes.WrongType, "$.tasks", $"'tasks' must be a list of tasks but is {Describe(tasks)}.");
             return entries;
         }
 
@@ -597,15 +608,8 @@ internal sealed class JobMapReader
     private List<JobEdge> ReadWorkflow(JsonElement root, List<TaskEntry> tasks)
     {
         var edges = new List<JobEdge>();
-        if (!root.TryGetProperty("workflow", out var workflow))
+        if (RequiredArray(root, "workflow", "a list of [from, to] task-name pairs") is not { } workflow)
         {
-            Error(JobDiagnosticCodes.MissingField, "$.workflow", "The required field 'workflow' is missing: a list of [from, to] task-name pairs.");
-            return edges;
-        }
-
-        if (workflow.ValueKind != JsonValueKind.Array)
-        {
-            Error(JobDiagnosticCodes.WrongType, "$.workflow", $"'workflow' must be a list of [from, to] task-name pairs but is {Describe(workflow)}.");
             return edges;
         }
 

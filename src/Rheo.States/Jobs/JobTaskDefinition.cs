@@ -165,15 +165,7 @@ public sealed record JobTaskParameter(string Name, string Type, bool Required)
         return true;
     }
 
-    internal static string Describe(JsonNode value) => value.GetValueKind() switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => $"the string \"{value.GetValue<string>()}\"",
-        JsonValueKind.Number => $"the number {value.ToJsonString()}",
-        JsonValueKind.True or JsonValueKind.False => $"the boolean {value.ToJsonString()}",
-        _ => "null",
-    };
+    internal static string Describe(JsonNode value) => Validation.DefinitionReader.Describe(JsonSerializer.SerializeToElement(value));
 
     private static bool Matches(string type, JsonNode value)
     {
