@@ -185,7 +185,7 @@ public sealed class JobRunner
     private sealed class Run(JobMap map, JobRunOptions options, TimeProvider time, ILogger logger)
     {
         private readonly long _started = time.GetTimestamp();
-        private readonly ConcurrentDictionary<(string Error, string? Cause), string> _failures = new();
+        private readonly ConcurrentDictionary<(string Error, string Cause), string> _failures = new();
         private long _runs;
         private long _failed;
         private long _retries;
@@ -222,7 +222,7 @@ public sealed class JobRunner
                 var failure = e as StatesTaskException
                     ?? new StatesTaskException(e.GetType().Name, new JsonObject { ["errorMessage"] = e.Message, ["errorType"] = e.GetType().Name }.ToJsonString());
                 Interlocked.Increment(ref _failed);
-                _failures[(failure.Error, failure.Cause)] = task.Name;
+                _failures[(failure.Error, failure.Cause ?? string.Empty)] = task.Name;
                 Log.JobTaskFailed(logger, map.Name, ExecutionName, task.Name, context.Attempt, failure.Error, failure.Cause);
                 options.Progress?.Report(new JobEvent(JobEventKind.TaskFailed, task.Name, context.Attempt, time.GetElapsedTime(started), 0, failure.Error, failure.Cause));
                 throw failure;
@@ -245,7 +245,8 @@ public sealed class JobRunner
         {
             if (result.Status != ExecutionResult.Succeeded)
             {
-                var failedTask = result.Error is { } error && _failures.TryGetValue((error, result.Cause), out var name) ? name : null;
+                // The interpreter reports a missing cause as an empty one.
+                var failedTask = result.Error is { } error && _failures.TryGetValue((error, result.Cause ?? string.Empty), out var name) ? name : null;
                 return Result(result.Status, [], [], result.Error, result.Cause) with { FailedTask = failedTask };
             }
 

@@ -318,11 +318,13 @@ internal sealed class JobMapReader
 
         if (definition is not null)
         {
-            CheckDeclared(consumes, definition.Consumes, "consumes", location, definition);
+            // An aggregate's own consumes describes the items it gathers; its registered task consumes {"items": [...]}.
             if (type == JobTaskType.Function)
             {
-                CheckDeclared(produces, definition.Produces, "produces", location, definition);
+                CheckDeclared(consumes, definition.Consumes, "consumes", location, definition);
             }
+
+            CheckDeclared(produces, definition.Produces, "produces", location, definition);
         }
 
         var initArgs = ReadInitArgs(element, location, definition, type);

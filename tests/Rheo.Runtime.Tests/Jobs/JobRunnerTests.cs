@@ -16,6 +16,7 @@ public sealed class JobRunnerTests
         .Add<ConcurrencyTask>()
         .Add<NullTask>()
         .Add<ThrowingTask>()
+        .Add<BareFailureTask>()
         .Add<BrokenConstructorTask>()
         .Add<HangingTask>()
         .Add<SplitTask>();
@@ -137,6 +138,14 @@ public sealed class JobRunnerTests
         Assert.Equal("InvalidOperationException", result.Error);
         Assert.Contains("the disk is full", result.Cause, StringComparison.Ordinal);
         Assert.Equal("t", result.FailedTask);
+    }
+
+    [Fact]
+    public async Task A_failure_without_a_cause_still_names_its_task()
+    {
+        var result = await RunAsync(Chain("bare-failure"));
+
+        Assert.Equal(("Bare.Failure", "t"), (result.Error, result.FailedTask));
     }
 
     [Fact]

@@ -80,6 +80,13 @@ public sealed class ThrowingTask : IJobTask
     public ValueTask<JsonObject> RunAsync(JsonObject input, CancellationToken cancellationToken) => throw new InvalidOperationException("the disk is full");
 }
 
+/// <summary>Fails with an error name and no cause.</summary>
+[JobTask("test", "bare-failure")]
+public sealed class BareFailureTask : IJobTask
+{
+    public ValueTask<JsonObject> RunAsync(JsonObject input, CancellationToken cancellationToken) => throw new Rheo.States.StatesTaskException("Bare.Failure");
+}
+
 /// <summary>Its constructor throws.</summary>
 [JobTask("test", "broken-constructor")]
 public sealed class BrokenConstructorTask : IJobTask

@@ -281,6 +281,19 @@ public sealed class JobMapValidationTests
     }
 
     [Fact]
+    public void An_aggregates_consumes_describes_what_it_gathers_not_what_its_reducer_takes()
+    {
+        var json = Job(
+            """{"name":"in","type":"input"},{"name":"s","type":"function","namespace":"climate","method":"seasons"},{"name":"a","type":"aggregate","namespace":"climate","method":"summarize","consumes":"season","produces":"count"},{"name":"out","type":"output"}""",
+            """["in","s"],["s","a"],["a","out"]""");
+
+        var diagnostics = Validate(json);
+
+        Assert.Equal([JobDiagnosticCodes.DeclarationMismatch], diagnostics.Select(d => d.Code));
+        Assert.Equal("$.tasks[2].produces", diagnostics[0].Location);
+    }
+
+    [Fact]
     public void A_duplicate_edge_is_a_JOB023_warning()
     {
         var json = Job("""{"name":"in","type":"input"},{"name":"out","type":"output"}""", """["in","out"],["in","out"]""");
