@@ -23,14 +23,17 @@ public sealed class SqliteRheoStore : IRheoStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SqliteSession _writer;
     private readonly ConcurrentBag<SqliteSession> _readers = [];
+    private readonly SqliteCheckpointer _checkpointer;
+    private int _disposing;
     private volatile bool _disposed;
 
-    private SqliteRheoStore(string path, SqliteStoreOptions options, SqliteSession writer, string readerConnectionString)
+    private SqliteRheoStore(string path, SqliteStoreOptions options, SqliteSession writer, string connectionString)
     {
         Path = path;
         _options = options;
         _writer = writer;
-        _readerConnectionString = readerConnectionString;
+        _readerConnectionString = connectionString;
+        _checkpointer = new SqliteCheckpointer(OpenSession(connectionString, options), _writeLock);
     }
 
     /// <summary>The store file.</summary>
@@ -50,7 +53,7 @@ public sealed class SqliteRheoStore : IRheoStore
         options.Validate();
         path = System.IO.Path.GetFullPath(path);
 
-        // Pooling is off: the store keeps its own connections, each with its prepared commands.
+        // Pooling is off: the store keeps its own connections, each with its prepared statements.
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -71,8 +74,10 @@ public sealed class SqliteRheoStore : IRheoStore
                 throw new SqliteStoreException($"The store file '{path}' cannot use write-ahead logging (journal mode is '{mode}'); the file system may not support shared memory.", 0, null);
             }
 
-            // After a checkpoint, shrink the log back to 64 MiB, so a burst does not leave a large file behind.
+            // After a checkpoint, shrink the log back to 64 MiB, so a burst does not leave a large file behind. Checkpoints
+            // run in the background (SqliteCheckpointer), not inside the commit that fills the log.
             writer.ExecuteOnce("PRAGMA journal_size_limit = 67108864");
+            writer.ExecuteOnce("PRAGMA wal_autocheckpoint = 0");
             var version = SqliteSchema.Migrate(writer, path, SqliteSchema.Migrations);
             builder.Mode = SqliteOpenMode.ReadWrite;
             return new SqliteRheoStore(path, options, writer, builder.ConnectionString) { SchemaVersion = version };
@@ -93,9 +98,9 @@ public sealed class SqliteRheoStore : IRheoStore
     public Task<ApplicationRecord?> GetApplicationAsync(string application, CancellationToken cancellationToken) =>
         ReadAsync(application, 0, static (s, application, _) =>
         {
-            using var reader = s.Command(ReadApplication).With("$name", application).ExecuteReader();
-            return reader.Read()
-                ? new ApplicationRecord(application, StoredValues.ParseApplicationState(reader.GetString(0)), reader.GetInt64(1), StoredValues.Instant(reader.GetInt64(2)))
+            using var rows = s.Statement(ReadApplication).With("$name", application).Query();
+            return rows.Read()
+                ? new ApplicationRecord(application, StoredValues.ParseApplicationState(rows.Text(0)), rows.Int64(1), rows.Instant(2))
                 : null;
         }, "read the application", cancellationToken);
 
@@ -103,28 +108,28 @@ public sealed class SqliteRheoStore : IRheoStore
     public Task SaveApplicationAsync(ApplicationRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return WriteAsync(record.Name, record, static (s, application, record) => s.Command(SaveApplication)
+        return WriteAsync(record.Name, record, static (s, application, record) => s.Statement(SaveApplication)
             .With("$name", application)
             .With("$state", StoredValues.Word(record.State))
             .With("$active_topology", record.ActiveTopologyVersion)
-            .With("$updated_at", StoredValues.Ticks(record.UpdatedAt))
-            .ExecuteNonQuery(), "save the application", cancellationToken);
+            .With("$updated_at", record.UpdatedAt)
+            .Execute(), "save the application", cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<long> AddTopologyAsync(string application, string topologyJson, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topologyJson);
-        return WriteAsync(application, topologyJson, static (s, application, json) => (long)s.Command(AddTopology)
+        return WriteAsync(application, topologyJson, static (s, application, json) => s.Statement(AddTopology)
             .With("$app", ApplicationId(s, application, create: true))
             .With("$json", json)
-            .ExecuteScalar()!, "add a topology", cancellationToken);
+            .Int64Scalar()!.Value, "add a topology", cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<string?> GetTopologyAsync(string application, long version, CancellationToken cancellationToken) =>
         ReadAsync(application, version, static (s, application, version) =>
-            s.Command(ReadTopology).With("$name", application).With("$version", version).ExecuteScalar() as string, "read a topology", cancellationToken);
+            s.Statement(ReadTopology).With("$name", application).With("$version", version).TextScalar(), "read a topology", cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<long>> EnqueueAsync(string application, IReadOnlyList<EventRecord> events, CancellationToken cancellationToken)
@@ -143,10 +148,10 @@ public sealed class SqliteRheoStore : IRheoStore
             : ReadAsync<int, IReadOnlyList<QueuedEvent>>(application, max, static (s, application, max) =>
             {
                 var events = new List<QueuedEvent>(Math.Min(max, 1024));
-                using var reader = s.Command(ReadQueue).With("$name", application).With("$max", max).ExecuteReader();
-                while (reader.Read())
+                using var rows = s.Statement(ReadQueue).With("$name", application).With("$max", max).Query();
+                while (rows.Read())
                 {
-                    events.Add(new QueuedEvent(reader.GetInt64(0), new EventRecord(reader.GetString(1), StoredValues.Values(reader.GetString(2)), StoredValues.Instant(reader.GetInt64(3)))));
+                    events.Add(new QueuedEvent(rows.Int64(0), new EventRecord(rows.Text(1), StoredValues.Values(rows.Text(2)), rows.Instant(3))));
                 }
 
                 return events;
@@ -154,7 +159,7 @@ public sealed class SqliteRheoStore : IRheoStore
 
     /// <inheritdoc />
     public Task<long> CountQueuedAsync(string application, CancellationToken cancellationToken) =>
-        ReadAsync(application, 0, static (s, application, _) => (long)s.Command(CountQueue).With("$name", application).ExecuteScalar()!, "count the queue", cancellationToken);
+        ReadAsync(application, 0, static (s, application, _) => s.Statement(CountQueue).With("$name", application).Int64Scalar() ?? 0, "count the queue", cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<RouteRecord>> GetRoutesAsync(string application, CancellationToken cancellationToken) =>
@@ -162,20 +167,20 @@ public sealed class SqliteRheoStore : IRheoStore
         {
             // One statement, so routes and their groups come from the same snapshot.
             var routes = new List<RouteRecord>();
-            using var reader = s.Command(ReadRoutes).With("$name", application).ExecuteReader();
+            using var rows = s.Statement(ReadRoutes).With("$name", application).Query();
             Dictionary<long, string>? groups = null;
-            while (reader.Read())
+            while (rows.Read())
             {
-                var routeId = reader.GetString(0);
+                var routeId = rows.Text(0);
                 if (routes.Count == 0 || !string.Equals(routes[^1].RouteId, routeId, StringComparison.Ordinal))
                 {
                     groups = [];
-                    routes.Add(new RouteRecord(routeId, reader.GetString(1), reader.GetInt64(2), groups));
+                    routes.Add(new RouteRecord(routeId, rows.Text(1), rows.Int64(2), groups));
                 }
 
-                if (!reader.IsDBNull(3))
+                if (!rows.IsNull(3))
                 {
-                    groups![reader.GetInt64(3)] = reader.GetString(4);
+                    groups![rows.Int64(3)] = rows.Text(4);
                 }
             }
 
@@ -200,33 +205,33 @@ public sealed class SqliteRheoStore : IRheoStore
             : ReadAsync<ExecutionQuery, IReadOnlyList<ExecutionRecord>>(application, query, static (s, application, query) =>
             {
                 var filters = (query.RouteId is null ? 0 : 1) | (query.OutputKey is null ? 0 : 2) | (query.ActiveOnly ? 4 : 0);
-                var command = s.Command(ReadExecutions[filters]).With("$name", application).With("$limit", query.Limit);
+                var statement = s.Statement(ReadExecutions[filters]).With("$name", application).With("$limit", query.Limit);
                 if (query.RouteId is not null)
                 {
-                    command.With("$route", query.RouteId);
+                    statement.With("$route", query.RouteId);
                 }
 
                 if (query.OutputKey is not null)
                 {
-                    command.With("$output_key", query.OutputKey);
+                    statement.With("$output_key", query.OutputKey);
                 }
 
                 var executions = new List<ExecutionRecord>();
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
+                using var rows = statement.Query();
+                while (rows.Read())
                 {
                     executions.Add(new ExecutionRecord(
-                        reader.GetInt64(0),
-                        reader.GetString(1),
-                        reader.GetString(2),
-                        StoredValues.Values(reader.GetString(3)),
-                        reader.GetString(4),
-                        StoredValues.ParseExecutionStatus(reader.GetString(5)),
-                        StoredValues.Instant(reader.GetInt64(6)),
-                        reader.IsDBNull(7) ? null : StoredValues.Instant(reader.GetInt64(7)),
-                        reader.IsDBNull(8) ? null : StoredValues.Instant(reader.GetInt64(8)),
-                        reader.IsDBNull(9) ? null : reader.GetString(9),
-                        reader.GetString(10)));
+                        rows.Int64(0),
+                        rows.Text(1),
+                        rows.Text(2),
+                        StoredValues.Values(rows.Text(3)),
+                        rows.Text(4),
+                        StoredValues.ParseExecutionStatus(rows.Text(5)),
+                        rows.Instant(6),
+                        rows.NullableInstant(7),
+                        rows.NullableInstant(8),
+                        rows.NullableText(9),
+                        rows.Text(10)));
                 }
 
                 return executions;
@@ -238,19 +243,19 @@ public sealed class SqliteRheoStore : IRheoStore
         ReadAsync<long, IReadOnlyList<ComputeRecord>>(application, executionId, static (s, application, executionId) =>
         {
             var records = new List<ComputeRecord>();
-            using var reader = s.Command(ReadComputeRecords).With("$name", application).With("$execution_id", executionId).ExecuteReader();
-            while (reader.Read())
+            using var rows = s.Statement(ReadComputeRecords).With("$name", application).With("$execution_id", executionId).Query();
+            while (rows.Read())
             {
                 records.Add(new ComputeRecord(
                     executionId,
-                    reader.GetInt32(0),
-                    reader.GetInt32(1),
-                    reader.GetString(2),
-                    StoredValues.ParseComputeStatus(reader.GetString(3)),
-                    StoredValues.Instant(reader.GetInt64(4)),
-                    StoredValues.Instant(reader.GetInt64(5)),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7)));
+                    rows.Int32(0),
+                    rows.Int32(1),
+                    rows.Text(2),
+                    StoredValues.ParseComputeStatus(rows.Text(3)),
+                    rows.Instant(4),
+                    rows.Instant(5),
+                    rows.NullableText(6),
+                    rows.NullableText(7)));
             }
 
             return records;
@@ -258,17 +263,17 @@ public sealed class SqliteRheoStore : IRheoStore
 
     /// <inheritdoc />
     public Task<long> GetMaxExecutionIdAsync(string application, CancellationToken cancellationToken) =>
-        ReadAsync(application, 0, static (s, application, _) => (long)s.Command(MaxExecutionId).With("$name", application).ExecuteScalar()!, "read the highest execution id", cancellationToken);
+        ReadAsync(application, 0, static (s, application, _) => s.Statement(MaxExecutionId).With("$name", application).Int64Scalar() ?? 0, "read the highest execution id", cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, DateTimeOffset>> GetTimersAsync(string application, CancellationToken cancellationToken) =>
         ReadAsync<int, IReadOnlyDictionary<string, DateTimeOffset>>(application, 0, static (s, application, _) =>
         {
             var timers = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            using var reader = s.Command(ReadTimers).With("$name", application).ExecuteReader();
-            while (reader.Read())
+            using var rows = s.Statement(ReadTimers).With("$name", application).Query();
+            while (rows.Read())
             {
-                timers[reader.GetString(0)] = StoredValues.Instant(reader.GetInt64(1));
+                timers[rows.Text(0)] = rows.Instant(1);
             }
 
             return timers;
@@ -278,22 +283,22 @@ public sealed class SqliteRheoStore : IRheoStore
     public Task<IReadOnlyList<MetricPoint>> GetMetricsAsync(string application, string? routeId, string? name, CancellationToken cancellationToken) =>
         ReadAsync<(string? RouteId, string? Name), IReadOnlyList<MetricPoint>>(application, (routeId, name), static (s, application, filter) =>
         {
-            var command = s.Command(ReadMetrics[(filter.RouteId is null ? 0 : 1) | (filter.Name is null ? 0 : 2)]).With("$name", application);
+            var statement = s.Statement(ReadMetrics[(filter.RouteId is null ? 0 : 1) | (filter.Name is null ? 0 : 2)]).With("$name", application);
             if (filter.RouteId is not null)
             {
-                command.With("$route", filter.RouteId);
+                statement.With("$route", filter.RouteId);
             }
 
             if (filter.Name is not null)
             {
-                command.With("$metric", filter.Name);
+                statement.With("$metric", filter.Name);
             }
 
             var points = new List<MetricPoint>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            using var rows = statement.Query();
+            while (rows.Read())
             {
-                points.Add(new MetricPoint(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3), StoredValues.Instant(reader.GetInt64(4))));
+                points.Add(new MetricPoint(rows.Text(0), rows.Text(1), rows.Text(2), rows.Double(3), rows.Instant(4)));
             }
 
             return points;
@@ -311,29 +316,26 @@ public sealed class SqliteRheoStore : IRheoStore
 
             foreach (var delete in DeleteApplicationData)
             {
-                s.Command(delete).With("$app", app).ExecuteNonQuery();
+                s.Statement(delete).With("$app", app).Execute();
             }
 
-            return s.Command(DeleteApplication).With("$app", app).ExecuteNonQuery();
+            return s.Statement(DeleteApplication).With("$app", app).Execute();
         }, "delete the application", cancellationToken);
 
     /// <summary>Closes the store's connections after the write in progress, if any, has finished.</summary>
     /// <remarks>Nothing needs flushing: every write method has committed before it returned.</remarks>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposing, 1) == 1)
         {
             return;
         }
 
+        // Before taking the write lock: the checkpointer's second pass waits for that lock.
+        _checkpointer.Dispose();
         await _writeLock.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (_disposed)
-            {
-                return;
-            }
-
             _disposed = true;
             _writer.Dispose();
             DisposeIdleReaders();
@@ -343,6 +345,12 @@ public sealed class SqliteRheoStore : IRheoStore
             _writeLock.Release();
         }
     }
+
+    /// <summary>Completes when a background checkpoint that starts after this call has finished.</summary>
+    internal Task NextCheckpoint => _checkpointer.NextCheckpoint;
+
+    /// <summary>Starts a background checkpoint now; completes when it has finished.</summary>
+    internal Task CheckpointAsync() => _checkpointer.CheckpointAsync();
 
     /// <summary>Reads a pragma on the writer connection (tests check the settings the store applied).</summary>
     internal object? ReadWriterPragma(string name)
@@ -379,12 +387,8 @@ public sealed class SqliteRheoStore : IRheoStore
 
     private static long ApplicationId(SqliteSession s, string application, bool create)
     {
-        if (s.Command(FindApplication).With("$name", application).ExecuteScalar() is long id)
-        {
-            return id;
-        }
-
-        return create ? (long)s.Command(CreateApplication).With("$name", application).ExecuteScalar()! : 0;
+        return s.Statement(FindApplication).With("$name", application).Int64Scalar()
+            ?? (create ? s.Statement(CreateApplication).With("$name", application).Int64Scalar()!.Value : 0);
     }
 
     private static long[] Append(SqliteSession s, long app, IReadOnlyList<EventRecord> events)
@@ -395,17 +399,18 @@ public sealed class SqliteRheoStore : IRheoStore
             return sequences;
         }
 
-        var last = (long)s.Command(ReserveSequences).With("$app", app).With("$count", events.Count).ExecuteScalar()!;
-        var insert = s.Command(InsertEvent).With("$app", app);
+        var last = s.Statement(ReserveSequences).With("$app", app).With("$count", events.Count).Int64Scalar()!.Value;
+        var insert = s.Statement(InsertEvent);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             sequences[i] = last - events.Count + 1 + i;
-            insert.With("$sequence", sequences[i])
+            insert.With("$app", app)
+                .With("$sequence", sequences[i])
                 .With("$node_id", e.NodeId)
                 .With("$dimension_values", StoredValues.Json(e.Values))
-                .With("$received_at", StoredValues.Ticks(e.ReceivedAt))
-                .ExecuteNonQuery();
+                .With("$received_at", e.ReceivedAt)
+                .Execute();
         }
 
         return sequences;
@@ -418,13 +423,13 @@ public sealed class SqliteRheoStore : IRheoStore
         var app = ApplicationId(s, application, create: true);
         if (batch.ConsumedThrough > 0)
         {
-            s.Command(ConsumeEvents).With("$app", app).With("$through", batch.ConsumedThrough).ExecuteNonQuery();
+            s.Statement(ConsumeEvents).With("$app", app).With("$through", batch.ConsumedThrough).Execute();
         }
 
         foreach (var routeId in batch.DeletedRoutes)
         {
-            s.Command(DeleteGroupsOfRoute).With("$app", app).With("$route", routeId).ExecuteNonQuery();
-            s.Command(DeleteRoute).With("$app", app).With("$route", routeId).ExecuteNonQuery();
+            s.Statement(DeleteGroupsOfRoute).With("$app", app).With("$route", routeId).Execute();
+            s.Statement(DeleteRoute).With("$app", app).With("$route", routeId).Execute();
         }
 
         foreach (var change in batch.Routes.Values)
@@ -439,14 +444,14 @@ public sealed class SqliteRheoStore : IRheoStore
 
         foreach (var update in batch.ExecutionUpdates)
         {
-            var changed = s.Command(UpdateExecution)
+            var changed = s.Statement(UpdateExecution)
                 .With("$app", app)
                 .With("$id", update.Id)
                 .With("$status", StoredValues.Word(update.Status))
-                .With("$started_at", StoredValues.Ticks(update.StartedAt))
-                .With("$ended_at", StoredValues.Ticks(update.EndedAt))
+                .With("$started_at", update.StartedAt)
+                .With("$ended_at", update.EndedAt)
                 .With("$error", update.Error)
-                .ExecuteNonQuery();
+                .Execute();
             if (changed == 0)
             {
                 throw new InvalidOperationException($"Execution {update.Id} of application '{application}' does not exist.");
@@ -455,35 +460,35 @@ public sealed class SqliteRheoStore : IRheoStore
 
         foreach (var record in batch.ComputeRecords)
         {
-            s.Command(InsertComputeRecord)
+            s.Statement(InsertComputeRecord)
                 .With("$app", app)
                 .With("$execution_id", record.ExecutionId)
                 .With("$target_index", record.TargetIndex)
                 .With("$attempt", record.Attempt)
                 .With("$target", record.Target)
                 .With("$status", StoredValues.Word(record.Status))
-                .With("$started_at", StoredValues.Ticks(record.StartedAt))
-                .With("$ended_at", StoredValues.Ticks(record.EndedAt))
+                .With("$started_at", record.StartedAt)
+                .With("$ended_at", record.EndedAt)
                 .With("$error", record.Error)
                 .With("$log_path", record.LogPath)
-                .ExecuteNonQuery();
+                .Execute();
         }
 
         foreach (var (timer, at) in batch.Timers)
         {
-            s.Command(UpsertTimer).With("$app", app).With("$timer", timer).With("$at", StoredValues.Ticks(at)).ExecuteNonQuery();
+            s.Statement(UpsertTimer).With("$app", app).With("$timer", timer).With("$at", at).Execute();
         }
 
         foreach (var point in batch.Metrics)
         {
-            s.Command(InsertMetric)
+            s.Statement(InsertMetric)
                 .With("$app", app)
                 .With("$route", point.RouteId)
                 .With("$name", point.Name)
                 .With("$dimension", point.Dimension)
                 .With("$value", point.Value)
-                .With("$at", StoredValues.Ticks(point.At))
-                .ExecuteNonQuery();
+                .With("$at", point.At)
+                .Execute();
         }
 
         Append(s, app, batch.NewEvents);
@@ -492,33 +497,25 @@ public sealed class SqliteRheoStore : IRheoStore
 
     private static void ApplyRouteChange(SqliteSession s, long app, RouteChange change)
     {
-        s.Command(UpsertRoute)
+        s.Statement(UpsertRoute)
             .With("$app", app)
             .With("$route", change.RouteId)
             .With("$integrity", change.Integrity)
             .With("$next_group_id", change.NextGroupId)
-            .ExecuteNonQuery();
+            .Execute();
         if (change.Reset)
         {
-            s.Command(DeleteGroupsOfRoute).With("$app", app).With("$route", change.RouteId).ExecuteNonQuery();
+            s.Statement(DeleteGroupsOfRoute).With("$app", app).With("$route", change.RouteId).Execute();
         }
 
-        if (change.Deletes.Count > 0)
+        foreach (var id in change.Deletes)
         {
-            var delete = s.Command(DeleteGroup).With("$app", app).With("$route", change.RouteId);
-            foreach (var id in change.Deletes)
-            {
-                delete.With("$group", id).ExecuteNonQuery();
-            }
+            s.Statement(DeleteGroup).With("$app", app).With("$route", change.RouteId).With("$group", id).Execute();
         }
 
-        if (change.Upserts.Count > 0)
+        foreach (var (id, json) in change.Upserts)
         {
-            var upsert = s.Command(UpsertGroup).With("$app", app).With("$route", change.RouteId);
-            foreach (var (id, json) in change.Upserts)
-            {
-                upsert.With("$group", id).With("$json", json).ExecuteNonQuery();
-            }
+            s.Statement(UpsertGroup).With("$app", app).With("$route", change.RouteId).With("$group", id).With("$json", json).Execute();
         }
     }
 
@@ -526,7 +523,7 @@ public sealed class SqliteRheoStore : IRheoStore
     {
         try
         {
-            s.Command(InsertExecution)
+            s.Statement(InsertExecution)
                 .With("$app", app)
                 .With("$id", execution.Id)
                 .With("$route", execution.RouteId)
@@ -534,12 +531,12 @@ public sealed class SqliteRheoStore : IRheoStore
                 .With("$output", StoredValues.Json(execution.Output))
                 .With("$inputs", execution.InputsJson)
                 .With("$status", StoredValues.Word(execution.Status))
-                .With("$created_at", StoredValues.Ticks(execution.CreatedAt))
-                .With("$started_at", StoredValues.Ticks(execution.StartedAt))
-                .With("$ended_at", StoredValues.Ticks(execution.EndedAt))
+                .With("$created_at", execution.CreatedAt)
+                .With("$started_at", execution.StartedAt)
+                .With("$ended_at", execution.EndedAt)
                 .With("$error", execution.Error)
                 .With("$trigger", execution.Trigger)
-                .ExecuteNonQuery();
+                .Execute();
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteResultCodes.Constraint)
         {
@@ -556,11 +553,12 @@ public sealed class SqliteRheoStore : IRheoStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             cancellationToken.ThrowIfCancellationRequested();
-            _writer.Execute(Begin);
+            _writer.Statement(Begin).Execute();
             try
             {
                 var result = write(_writer, application, state);
-                _writer.Execute(Commit);
+                _writer.Statement(Commit).Execute();
+                _checkpointer.CountPagesWritten(_writer.Connection.Handle!);
                 return result;
             }
             catch

@@ -71,7 +71,7 @@ internal static class SqliteSchema
             error        TEXT,
             trigger_kind TEXT NOT NULL,
             PRIMARY KEY (app_id, id)
-        ) STRICT;
+        ) STRICT, WITHOUT ROWID;
         CREATE INDEX executions_by_output ON executions (app_id, route_id, output_key, id);
         CREATE INDEX executions_active ON executions (app_id, id) WHERE status IN ('pending', 'running');
 

@@ -10,8 +10,6 @@ internal static class StoredValues
 {
     public static long Ticks(DateTimeOffset at) => at.UtcTicks;
 
-    public static object Ticks(DateTimeOffset? at) => at is { } value ? value.UtcTicks : DBNull.Value;
-
     public static DateTimeOffset Instant(long ticks) => new(ticks, TimeSpan.Zero);
 
     public static string Json(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, StoredJson.Default.IReadOnlyListString);
