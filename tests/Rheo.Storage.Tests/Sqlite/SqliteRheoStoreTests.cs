@@ -93,6 +93,40 @@ public sealed class SqliteRheoStoreTests : RheoStoreContractTests
     }
 
     [Fact]
+    public void A_file_that_is_not_a_database_is_refused_with_a_clear_error()
+    {
+        var path = Path.Combine(_folder.Path, "notes.txt");
+        File.WriteAllText(path, new string('x', 4096));
+
+        var error = Assert.Throws<SqliteStoreException>(() => SqliteRheoStore.Open(path));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("not a database", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task Two_stores_writing_to_one_file_lose_no_event_and_share_one_sequence()
+    {
+        await using var second = SqliteRheoStore.Open(DatabasePath);
+
+        var written = await Task.WhenAll(new[] { Store, second }.Select(store => Task.Run(async () =>
+        {
+            var mine = new List<long>();
+            for (var i = 0; i < 50; i++)
+            {
+                mine.AddRange(await store.EnqueueAsync("app", [Event("a", $"{i}"), Event("b", $"{i}")], Ct));
+            }
+
+            return mine;
+        })));
+
+        var all = written.SelectMany(w => w).ToList();
+        Assert.Equal(200, all.Distinct().Count());
+        Assert.Equal(all.Order(), (await second.ReadQueueAsync("app", int.MaxValue, Ct)).Select(q => q.Sequence));
+    }
+
+    [Fact]
     public async Task A_committed_batch_survives_a_crash_of_the_process()
     {
         var sequences = await EnqueueAsync("app", Event("a", "1"), Event("a", "2"));
