@@ -18,7 +18,7 @@ namespace Rheo.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteRheoStore : IRheoStore
 {
-    private readonly string _readerConnectionString;
+    private readonly string _connectionString;
     private readonly SqliteStoreOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SqliteSession _writer;
@@ -32,7 +32,7 @@ public sealed class SqliteRheoStore : IRheoStore
         Path = path;
         _options = options;
         _writer = writer;
-        _readerConnectionString = connectionString;
+        _connectionString = connectionString;
         _checkpointer = new SqliteCheckpointer(OpenSession(connectionString, options), _writeLock);
     }
 
@@ -538,7 +538,7 @@ public sealed class SqliteRheoStore : IRheoStore
                 .With("$trigger", execution.Trigger)
                 .Execute();
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == SqliteResultCodes.Constraint)
+        catch (SqliteException e) when (SqliteResultCodes.Primary(e.SqliteErrorCode) == SqliteResultCodes.Constraint)
         {
             throw new InvalidOperationException($"Execution {execution.Id} of application '{application}' already exists.", e);
         }
@@ -553,6 +553,9 @@ public sealed class SqliteRheoStore : IRheoStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             cancellationToken.ThrowIfCancellationRequested();
+
+            // A rollback that failed after an earlier error may have left a transaction open; BEGIN would then fail forever.
+            _writer.RollbackIfActive();
             _writer.Statement(Begin).Execute();
             try
             {
@@ -613,7 +616,7 @@ public sealed class SqliteRheoStore : IRheoStore
             return session;
         }
 
-        session = OpenSession(_readerConnectionString, _options);
+        session = OpenSession(_connectionString, _options);
         try
         {
             // A reader never writes; this turns a mistake into an error instead of a second writer.

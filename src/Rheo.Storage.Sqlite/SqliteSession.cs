@@ -55,11 +55,22 @@ internal sealed class SqliteSession : IDisposable
         return command.ExecuteScalar();
     }
 
+    /// <summary>Rolls back the open transaction, if any, keeping quiet about a failure so the error that led here is the one reported.</summary>
     public void RollbackIfActive()
     {
-        if (InTransaction)
+        if (!InTransaction)
+        {
+            return;
+        }
+
+        try
         {
             ExecuteOnce("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // SQLite rolls back by itself after the errors that make ROLLBACK fail (I/O, full disk); the next write
+            // checks again before it begins.
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class SqliteStoreException : RheoException
     public override bool IsTransient => SqliteErrorCode is SqliteResultCodes.Busy or SqliteResultCodes.Locked;
 
     internal static SqliteStoreException From(SqliteException cause, string path, string operation) =>
-        new($"SQLite could not {operation} in '{path}': {cause.Message}", cause.SqliteErrorCode, cause);
+        new($"SQLite could not {operation} in '{path}': {cause.Message}", SqliteResultCodes.Primary(cause.SqliteErrorCode), cause);
 }
 
 internal static class SqliteResultCodes
@@ -28,4 +28,7 @@ internal static class SqliteResultCodes
     public const int Busy = 5;
     public const int Locked = 6;
     public const int Constraint = 19;
+
+    /// <summary>The primary code of a result code: extended codes (e.g. 517, SQLITE_BUSY_SNAPSHOT) keep it in their low byte.</summary>
+    public static int Primary(int code) => code & 0xFF;
 }
