@@ -100,7 +100,7 @@ public sealed class SqliteRheoStore : IRheoStore
         {
             using var rows = s.Statement(ReadApplication).With("$name", application).Query();
             return rows.Read()
-                ? new ApplicationRecord(application, StoredValues.ParseApplicationState(rows.Text(0)), rows.Int64(1), rows.Instant(2))
+                ? new ApplicationRecord(application, StoredValues.ApplicationStates.Parse(rows.Text(0)), rows.Int64(1), rows.Instant(2))
                 : null;
         }, "read the application", cancellationToken);
 
@@ -110,7 +110,7 @@ public sealed class SqliteRheoStore : IRheoStore
         ArgumentNullException.ThrowIfNull(record);
         return WriteAsync(record.Name, record, static (s, application, record) => s.Statement(SaveApplication)
             .With("$name", application)
-            .With("$state", StoredValues.Word(record.State))
+            .With("$state", StoredValues.ApplicationStates.Word(record.State))
             .With("$active_topology", record.ActiveTopologyVersion)
             .With("$updated_at", record.UpdatedAt)
             .Execute(), "save the application", cancellationToken);
@@ -145,17 +145,11 @@ public sealed class SqliteRheoStore : IRheoStore
     public Task<IReadOnlyList<QueuedEvent>> ReadQueueAsync(string application, int max, CancellationToken cancellationToken) =>
         max <= 0
             ? Task.FromResult<IReadOnlyList<QueuedEvent>>([])
-            : ReadAsync<int, IReadOnlyList<QueuedEvent>>(application, max, static (s, application, max) =>
-            {
-                var events = new List<QueuedEvent>(Math.Min(max, 1024));
-                using var rows = s.Statement(ReadQueue).With("$name", application).With("$max", max).Query();
-                while (rows.Read())
-                {
-                    events.Add(new QueuedEvent(rows.Int64(0), new EventRecord(rows.Text(1), StoredValues.Values(rows.Text(2)), rows.Instant(3))));
-                }
-
-                return events;
-            }, "read the queue", cancellationToken);
+            : ReadAsync<int, IReadOnlyList<QueuedEvent>>(application, max, static (s, application, max) => s.Statement(ReadQueue)
+                .With("$name", application)
+                .With("$max", max)
+                .ReadAll(static rows => new QueuedEvent(rows.Int64(0), new EventRecord(rows.Text(1), StoredValues.Values(rows.Text(2)), rows.Instant(3)))),
+                "read the queue", cancellationToken);
 
     /// <inheritdoc />
     public Task<long> CountQueuedAsync(string application, CancellationToken cancellationToken) =>
@@ -205,61 +199,42 @@ public sealed class SqliteRheoStore : IRheoStore
             : ReadAsync<ExecutionQuery, IReadOnlyList<ExecutionRecord>>(application, query, static (s, application, query) =>
             {
                 var filters = (query.RouteId is null ? 0 : 1) | (query.OutputKey is null ? 0 : 2) | (query.ActiveOnly ? 4 : 0);
-                var statement = s.Statement(ReadExecutions[filters]).With("$name", application).With("$limit", query.Limit);
-                if (query.RouteId is not null)
-                {
-                    statement.With("$route", query.RouteId);
-                }
-
-                if (query.OutputKey is not null)
-                {
-                    statement.With("$output_key", query.OutputKey);
-                }
-
-                var executions = new List<ExecutionRecord>();
-                using var rows = statement.Query();
-                while (rows.Read())
-                {
-                    executions.Add(new ExecutionRecord(
+                return s.Statement(ReadExecutions[filters])
+                    .With("$name", application)
+                    .With("$limit", query.Limit)
+                    .WithGiven("$route", query.RouteId)
+                    .WithGiven("$output_key", query.OutputKey)
+                    .ReadAll(static rows => new ExecutionRecord(
                         rows.Int64(0),
                         rows.Text(1),
                         rows.Text(2),
                         StoredValues.Values(rows.Text(3)),
                         rows.Text(4),
-                        StoredValues.ParseExecutionStatus(rows.Text(5)),
+                        StoredValues.ExecutionStatuses.Parse(rows.Text(5)),
                         rows.Instant(6),
                         rows.NullableInstant(7),
                         rows.NullableInstant(8),
                         rows.NullableText(9),
                         rows.Text(10)));
-                }
-
-                return executions;
             }, "read executions", cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<ComputeRecord>> GetComputeRecordsAsync(string application, long executionId, CancellationToken cancellationToken) =>
-        ReadAsync<long, IReadOnlyList<ComputeRecord>>(application, executionId, static (s, application, executionId) =>
-        {
-            var records = new List<ComputeRecord>();
-            using var rows = s.Statement(ReadComputeRecords).With("$name", application).With("$execution_id", executionId).Query();
-            while (rows.Read())
-            {
-                records.Add(new ComputeRecord(
-                    executionId,
-                    rows.Int32(0),
-                    rows.Int32(1),
-                    rows.Text(2),
-                    StoredValues.ParseComputeStatus(rows.Text(3)),
-                    rows.Instant(4),
-                    rows.Instant(5),
-                    rows.NullableText(6),
-                    rows.NullableText(7)));
-            }
-
-            return records;
-        }, "read compute records", cancellationToken);
+        ReadAsync<long, IReadOnlyList<ComputeRecord>>(application, executionId, static (s, application, executionId) => s.Statement(ReadComputeRecords)
+            .With("$name", application)
+            .With("$execution_id", executionId)
+            .ReadAll(static rows => new ComputeRecord(
+                rows.Int64(0),
+                rows.Int32(1),
+                rows.Int32(2),
+                rows.Text(3),
+                StoredValues.ComputeStatuses.Parse(rows.Text(4)),
+                rows.Instant(5),
+                rows.Instant(6),
+                rows.NullableText(7),
+                rows.NullableText(8))),
+            "read compute records", cancellationToken);
 
     /// <inheritdoc />
     public Task<long> GetMaxExecutionIdAsync(string application, CancellationToken cancellationToken) =>
@@ -281,28 +256,13 @@ public sealed class SqliteRheoStore : IRheoStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<MetricPoint>> GetMetricsAsync(string application, string? routeId, string? name, CancellationToken cancellationToken) =>
-        ReadAsync<(string? RouteId, string? Name), IReadOnlyList<MetricPoint>>(application, (routeId, name), static (s, application, filter) =>
-        {
-            var statement = s.Statement(ReadMetrics[(filter.RouteId is null ? 0 : 1) | (filter.Name is null ? 0 : 2)]).With("$name", application);
-            if (filter.RouteId is not null)
-            {
-                statement.With("$route", filter.RouteId);
-            }
-
-            if (filter.Name is not null)
-            {
-                statement.With("$metric", filter.Name);
-            }
-
-            var points = new List<MetricPoint>();
-            using var rows = statement.Query();
-            while (rows.Read())
-            {
-                points.Add(new MetricPoint(rows.Text(0), rows.Text(1), rows.Text(2), rows.Double(3), rows.Instant(4)));
-            }
-
-            return points;
-        }, "read metrics", cancellationToken);
+        ReadAsync<(string? RouteId, string? Name), IReadOnlyList<MetricPoint>>(application, (routeId, name), static (s, application, filter) => s
+            .Statement(ReadMetrics[(filter.RouteId is null ? 0 : 1) | (filter.Name is null ? 0 : 2)])
+            .With("$name", application)
+            .WithGiven("$route", filter.RouteId)
+            .WithGiven("$metric", filter.Name)
+            .ReadAll(static rows => new MetricPoint(rows.Text(0), rows.Text(1), rows.Text(2), rows.Double(3), rows.Instant(4))),
+            "read metrics", cancellationToken);
 
     /// <inheritdoc />
     public Task DeleteApplicationAsync(string application, CancellationToken cancellationToken) =>
@@ -447,7 +407,7 @@ public sealed class SqliteRheoStore : IRheoStore
             var changed = s.Statement(UpdateExecution)
                 .With("$app", app)
                 .With("$id", update.Id)
-                .With("$status", StoredValues.Word(update.Status))
+                .With("$status", StoredValues.ExecutionStatuses.Word(update.Status))
                 .With("$started_at", update.StartedAt)
                 .With("$ended_at", update.EndedAt)
                 .With("$error", update.Error)
@@ -466,7 +426,7 @@ public sealed class SqliteRheoStore : IRheoStore
                 .With("$target_index", record.TargetIndex)
                 .With("$attempt", record.Attempt)
                 .With("$target", record.Target)
-                .With("$status", StoredValues.Word(record.Status))
+                .With("$status", StoredValues.ComputeStatuses.Word(record.Status))
                 .With("$started_at", record.StartedAt)
                 .With("$ended_at", record.EndedAt)
                 .With("$error", record.Error)
@@ -530,7 +490,7 @@ public sealed class SqliteRheoStore : IRheoStore
                 .With("$output_key", execution.OutputKey)
                 .With("$output", StoredValues.Json(execution.Output))
                 .With("$inputs", execution.InputsJson)
-                .With("$status", StoredValues.Word(execution.Status))
+                .With("$status", StoredValues.ExecutionStatuses.Word(execution.Status))
                 .With("$created_at", execution.CreatedAt)
                 .With("$started_at", execution.StartedAt)
                 .With("$ended_at", execution.EndedAt)

@@ -125,6 +125,22 @@ internal sealed class PreparedStatement : IDisposable
     public PreparedStatement With(string name, DateTimeOffset? value) =>
         value is { } at ? With(name, StoredValues.Ticks(at)) : Bound(raw.sqlite3_bind_null(_statement, Index(name)));
 
+    /// <summary>Binds a filter's value when it is given; a statement chosen for the filters that are given has no parameter for the others.</summary>
+    public PreparedStatement WithGiven(string name, string? value) => value is null ? this : With(name, value);
+
+    /// <summary>Runs the statement and maps every row it returns.</summary>
+    public List<T> ReadAll<T>(Func<Rows, T> map)
+    {
+        var results = new List<T>();
+        using var rows = Query();
+        while (rows.Read())
+        {
+            results.Add(map(rows));
+        }
+
+        return results;
+    }
+
     /// <summary>Runs the statement to its end and returns the number of rows it changed.</summary>
     public int Execute()
     {

@@ -106,7 +106,7 @@ internal static class SqliteStatements
         """);
 
     public static readonly SqlStatement ReadComputeRecords = new($"""
-        SELECT target_index, attempt, target, status, started_at, ended_at, error, log_path FROM compute_records
+        SELECT execution_id, target_index, attempt, target, status, started_at, ended_at, error, log_path FROM compute_records
         WHERE app_id = {AppIdOfName} AND execution_id = $execution_id ORDER BY target_index, attempt, rowid
         """);
 

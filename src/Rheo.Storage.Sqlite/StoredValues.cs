@@ -16,70 +16,52 @@ internal static class StoredValues
 
     public static string[] Values(string json) => JsonSerializer.Deserialize(json, StoredJson.Default.StringArray) ?? [];
 
-    public static string Word(ExecutionStatus status) => status switch
+    /// <summary>Execution statuses; the partial index <c>executions_active</c> names the words of the active ones.</summary>
+    public static StoredWords<ExecutionStatus> ExecutionStatuses { get; } = new(
+        (ExecutionStatus.Pending, "pending"),
+        (ExecutionStatus.Running, "running"),
+        (ExecutionStatus.Succeeded, "succeeded"),
+        (ExecutionStatus.Failed, "failed"),
+        (ExecutionStatus.Killed, "killed"),
+        (ExecutionStatus.Skipped, "skipped"));
+
+    public static StoredWords<ComputeStatus> ComputeStatuses { get; } = new(
+        (ComputeStatus.Succeeded, "succeeded"),
+        (ComputeStatus.Failed, "failed"),
+        (ComputeStatus.TransientFailure, "transient_failure"),
+        (ComputeStatus.Killed, "killed"));
+
+    public static StoredWords<ApplicationState> ApplicationStates { get; } = new(
+        (ApplicationState.Inactive, "inactive"),
+        (ApplicationState.Active, "active"),
+        (ApplicationState.Paused, "paused"),
+        (ApplicationState.Deleted, "deleted"));
+}
+
+/// <summary>The fixed words that stand for an enum's members in the file, both ways.</summary>
+/// <typeparam name="T">The enum.</typeparam>
+internal sealed class StoredWords<T>
+    where T : struct, Enum
+{
+    private readonly Dictionary<T, string> _words = [];
+    private readonly Dictionary<string, T> _members = new(StringComparer.Ordinal);
+
+    public StoredWords(params (T Member, string Word)[] pairs)
     {
-        ExecutionStatus.Pending => "pending",
-        ExecutionStatus.Running => "running",
-        ExecutionStatus.Succeeded => "succeeded",
-        ExecutionStatus.Failed => "failed",
-        ExecutionStatus.Killed => "killed",
-        ExecutionStatus.Skipped => "skipped",
-        _ => throw Unknown(status),
-    };
+        foreach (var (member, word) in pairs)
+        {
+            _words.Add(member, word);
+            _members.Add(word, member);
+        }
+    }
 
-    public static ExecutionStatus ParseExecutionStatus(string word) => word switch
-    {
-        "pending" => ExecutionStatus.Pending,
-        "running" => ExecutionStatus.Running,
-        "succeeded" => ExecutionStatus.Succeeded,
-        "failed" => ExecutionStatus.Failed,
-        "killed" => ExecutionStatus.Killed,
-        "skipped" => ExecutionStatus.Skipped,
-        _ => throw Unknown(word, nameof(ExecutionStatus)),
-    };
+    public string Word(T member) => _words.TryGetValue(member, out var word)
+        ? word
+        : throw new ArgumentOutOfRangeException(nameof(member), member, $"The SQLite store has no stored word for {typeof(T).Name}.{member}; add one to {nameof(StoredValues)} (a new word, never a changed one).");
 
-    public static string Word(ComputeStatus status) => status switch
-    {
-        ComputeStatus.Succeeded => "succeeded",
-        ComputeStatus.Failed => "failed",
-        ComputeStatus.TransientFailure => "transient_failure",
-        ComputeStatus.Killed => "killed",
-        _ => throw Unknown(status),
-    };
-
-    public static ComputeStatus ParseComputeStatus(string word) => word switch
-    {
-        "succeeded" => ComputeStatus.Succeeded,
-        "failed" => ComputeStatus.Failed,
-        "transient_failure" => ComputeStatus.TransientFailure,
-        "killed" => ComputeStatus.Killed,
-        _ => throw Unknown(word, nameof(ComputeStatus)),
-    };
-
-    public static string Word(ApplicationState state) => state switch
-    {
-        ApplicationState.Inactive => "inactive",
-        ApplicationState.Active => "active",
-        ApplicationState.Paused => "paused",
-        ApplicationState.Deleted => "deleted",
-        _ => throw Unknown(state),
-    };
-
-    public static ApplicationState ParseApplicationState(string word) => word switch
-    {
-        "inactive" => ApplicationState.Inactive,
-        "active" => ApplicationState.Active,
-        "paused" => ApplicationState.Paused,
-        "deleted" => ApplicationState.Deleted,
-        _ => throw Unknown(word, nameof(ApplicationState)),
-    };
-
-    private static ArgumentOutOfRangeException Unknown<T>(T value)
-        where T : struct, Enum =>
-        new(nameof(value), value, $"The SQLite store has no stored form for {typeof(T).Name}.{value}; add one to {nameof(StoredValues)} (a new word, never a changed one).");
-
-    private static InvalidOperationException Unknown(string word, string type) =>
-        new($"The store file holds '{word}' as a {type}, which this version of Rheo does not know.");
+    public T Parse(string word) => _members.TryGetValue(word, out var member)
+        ? member
+        : throw new InvalidOperationException($"The store file holds '{word}' as a {typeof(T).Name}, which this version of Rheo does not know.");
 }
 
 [JsonSerializable(typeof(IReadOnlyList<string>))]

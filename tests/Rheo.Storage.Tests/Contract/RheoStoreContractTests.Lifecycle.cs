@@ -95,44 +95,16 @@ public abstract partial class RheoStoreContractTests
     }
 
     [Fact]
-    public async Task A_batch_adding_an_execution_whose_id_exists_is_rejected_and_changes_nothing()
-    {
-        await FillAsync("app");
-        var before = await SnapshotAsync("app");
-        var batch = await EverythingBatchAsync("app");
-        batch.NewExecutions.Add(Execution(1, "r", "again"));
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitAsync("app", batch, Ct));
-
-        Assert.Equal(before, await SnapshotAsync("app"));
-    }
+    public Task A_batch_adding_an_execution_whose_id_exists_is_rejected_and_changes_nothing() =>
+        AssertRejectedAsync(b => b.NewExecutions.Add(Execution(1, "r", "again")));
 
     [Fact]
-    public async Task A_batch_adding_two_executions_with_the_same_id_is_rejected_and_changes_nothing()
-    {
-        await FillAsync("app");
-        var before = await SnapshotAsync("app");
-        var batch = await EverythingBatchAsync("app");
-        batch.NewExecutions.Add(Execution(100));
-        batch.NewExecutions.Add(Execution(100, "s"));
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitAsync("app", batch, Ct));
-
-        Assert.Equal(before, await SnapshotAsync("app"));
-    }
+    public Task A_batch_adding_two_executions_with_the_same_id_is_rejected_and_changes_nothing() =>
+        AssertRejectedAsync(b => b.NewExecutions.AddRange([Execution(100), Execution(100, "s")]));
 
     [Fact]
-    public async Task A_batch_updating_an_unknown_execution_is_rejected_and_changes_nothing()
-    {
-        await FillAsync("app");
-        var before = await SnapshotAsync("app");
-        var batch = await EverythingBatchAsync("app");
-        batch.ExecutionUpdates.Add(new ExecutionUpdate(99, ExecutionStatus.Succeeded));
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitAsync("app", batch, Ct));
-
-        Assert.Equal(before, await SnapshotAsync("app"));
-    }
+    public Task A_batch_updating_an_unknown_execution_is_rejected_and_changes_nothing() =>
+        AssertRejectedAsync(b => b.ExecutionUpdates.Add(new ExecutionUpdate(99, ExecutionStatus.Succeeded)));
 
     [Fact]
     public async Task A_batch_updating_an_execution_of_another_application_is_rejected()
@@ -154,6 +126,22 @@ public abstract partial class RheoStoreContractTests
         await CommitAsync("app", b => b.NewExecutions.Add(Execution(100)));
 
         Assert.Equal(100, await Store.GetMaxExecutionIdAsync("app", Ct));
+    }
+
+    /// <summary>
+    /// Arrange: a filled application and a batch changing every part of it, made invalid by <paramref name="invalidate"/>.
+    /// Act: commit it. Assert: it is rejected and the application is exactly as before.
+    /// </summary>
+    private async Task AssertRejectedAsync(Action<StoreBatch> invalidate)
+    {
+        await FillAsync("app");
+        var before = await SnapshotAsync("app");
+        var batch = await EverythingBatchAsync("app");
+        invalidate(batch);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CommitAsync("app", batch, Ct));
+
+        Assert.Equal(before, await SnapshotAsync("app"));
     }
 
     /// <summary>Puts something in every part of the store for an application.</summary>
