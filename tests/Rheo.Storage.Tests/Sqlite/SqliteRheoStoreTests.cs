@@ -76,6 +76,34 @@ public sealed class SqliteRheoStoreTests : RheoStoreContractTests
     }
 
     [Fact]
+    public async Task A_file_at_the_previous_schema_version_is_migrated_and_keeps_its_data()
+    {
+        var path = Path.Combine(_folder.Path, "previous.db");
+        var previous = SqliteSchema.Migrations.Count - 1;
+        using (var connection = OpenConnection(path))
+        {
+            using var session = new SqliteSession(connection);
+            SqliteSchema.Migrate(session, path, [.. SqliteSchema.Migrations.Take(previous)]);
+            Run(connection, $"""
+                INSERT INTO applications (app_id, name, state, active_topology, updated_at, last_sequence) VALUES (1, 'app', 'active', 1, {At(0).UtcTicks}, 1);
+                INSERT INTO events VALUES (1, 1, 'a', '["x"]', {At(1).UtcTicks});
+                INSERT INTO executions (app_id, id, route_id, output_key, output, inputs, status, created_at, trigger_kind)
+                    VALUES (1, 7, 'r', 'NA', '["NA"]', '{"{}"}', 'running', {At(2).UtcTicks}, 'event');
+                """);
+        }
+
+        await using var store = SqliteRheoStore.Open(path);
+        await store.CommitAsync("app", Batch(b => b.NewExecutions.Add(Execution(8, "r", "EU"))), Ct);
+
+        Assert.Equal(SqliteSchema.Migrations.Count, store.SchemaVersion);
+        AssertEvent(new EventRecord("a", ["x"], At(1)), Assert.Single(await store.ReadQueueAsync("app", 10, Ct)).Event);
+        var executions = await store.GetExecutionsAsync("app", new ExecutionQuery(RouteId: "r"), Ct);
+        Assert.Equal([8L, 7L], executions.Select(e => e.Id));
+        AssertExecution(new ExecutionRecord(7, "r", "NA", ["NA"], "{}", ExecutionStatus.Running, At(2)), executions[1]);
+        Assert.Equal([8L, 7L], (await store.GetExecutionsAsync("app", new ExecutionQuery(ActiveOnly: true), Ct)).Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task A_file_with_a_newer_schema_version_is_refused_with_a_clear_error()
     {
         var path = Path.Combine(_folder.Path, "newer.db");
