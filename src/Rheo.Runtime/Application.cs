@@ -41,6 +41,7 @@ public sealed partial class Application : IAsyncDisposable
     private ApplicationRecord? _record;
     private bool _opened;
     private bool _disposed;
+    private bool _devChanged;
 
     private Application(string name, string root, IRheoStore store, bool ownsStore, ApplicationOptions? options)
     {
@@ -176,6 +177,7 @@ public sealed partial class Application : IAsyncDisposable
         var index = DevIndex(definition.Id);
         var compiled = CompileData(definition);
         _dev[index] = compiled;
+        _devChanged = true;
         return compiled.Signal;
     }
 
@@ -224,6 +226,7 @@ public sealed partial class Application : IAsyncDisposable
             // As in the guide, activation also resumes a paused application.
             await SaveRecordAsync(ApplicationState.Active, version, cancellationToken).ConfigureAwait(false);
             _active = topology;
+            _devChanged = false;
             await StartProcessorAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -240,6 +243,7 @@ public sealed partial class Application : IAsyncDisposable
         var active = _active ?? throw new InvalidOperationException($"Application '{Name}' has no active topology to attach to; define nodes and call {nameof(ActivateAsync)}.");
         _dev.Clear();
         _dev.AddRange(active.Ordered);
+        _devChanged = false;
     }
 
     /// <summary>Stops processing; events are still accepted and kept, and processed after <see cref="ResumeAsync"/>.</summary>
@@ -360,12 +364,12 @@ public sealed partial class Application : IAsyncDisposable
             if (ancestors.Count > 0 && await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false) is { } latest && latest.CreatedAt >= startedAt && latest.Status != ExecutionStatus.Failed && latest.Status != ExecutionStatus.Killed)
             {
                 // The ancestors' outputs already triggered this node through normal propagation.
-                return wait ? await WaitAsync(processor, latest.Id, path, cancellationToken).ConfigureAwait(false) : path;
+                return wait ? await WaitAsync(processor, latest.Id, route.Id, key, path, cancellationToken).ConfigureAwait(false) : path;
             }
         }
 
         var id = await processor.ExecuteAsync(route.Id, output, resolution.Inputs, cancellationToken).ConfigureAwait(false);
-        return wait ? await WaitAsync(processor, id, path, cancellationToken).ConfigureAwait(false) : path;
+        return wait ? await WaitAsync(processor, id, route.Id, key, path, cancellationToken).ConfigureAwait(false) : path;
     }
 
     /// <summary>Where an output partition stands: never attempted, running, succeeded (with its path) or failed (with the compute records).</summary>
@@ -634,7 +638,7 @@ public sealed partial class Application : IAsyncDisposable
     private async Task<ActiveTopology> RequireRunningAsync(CancellationToken cancellationToken, bool implicitActivation = false)
     {
         await OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (implicitActivation && _dev.Count > 0 && (_active is null || TopologyJson.Write(_dev) != TopologyJson.Write(_active.Ordered)))
+        if (implicitActivation && _devChanged)
         {
             // As the guide's execute: a new or changed node is activated first.
             await ActivateAsync(cancellationToken).ConfigureAwait(false);
@@ -656,9 +660,9 @@ public sealed partial class Application : IAsyncDisposable
     private async Task<ExecutionRecord?> LatestAsync(string routeId, string key, CancellationToken cancellationToken) =>
         await _store.GetExecutionsAsync(Name, new ExecutionQuery(routeId, key, Limit: 1), cancellationToken).ConfigureAwait(false) is [var latest, ..] ? latest : null;
 
-    private async Task<string> WaitAsync(Processor processor, long id, string path, CancellationToken cancellationToken)
+    private async Task<string> WaitAsync(Processor processor, long id, string routeId, string key, string path, CancellationToken cancellationToken)
     {
-        var final = await processor.WaitForExecutionAsync(id, cancellationToken).ConfigureAwait(false);
+        var final = await processor.WaitForExecutionAsync(id, routeId, key, cancellationToken).ConfigureAwait(false);
         if (final.Status == ExecutionStatus.Succeeded)
         {
             return path;
@@ -717,6 +721,7 @@ public sealed partial class Application : IAsyncDisposable
 
         _ = LocalDataStorage.Encode(node.Id);
         _dev.Add(node);
+        _devChanged = true;
         return node;
     }
 

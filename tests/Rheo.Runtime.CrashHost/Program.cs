@@ -22,12 +22,12 @@ if (args[1] == "start")
 await app.WaitForIdleAsync();
 Console.WriteLine("idle");
 
-/// <summary>Writes a file and takes a few milliseconds, so a kill lands while executions run.</summary>
+/// <summary>Writes a file and takes 20 ms, so a 300-day backfill lasts over two seconds at 8 at a time and a kill lands while executions run.</summary>
 internal sealed class SlowCompute : IInlinedCompute
 {
     public async Task ComputeAsync(ComputeContext context, CancellationToken cancellationToken)
     {
         await File.WriteAllTextAsync(Path.Combine(context.Output.Path, "part-0.txt"), context.Output.NodeId, cancellationToken);
-        await Task.Delay(3, cancellationToken);
+        await Task.Delay(20, cancellationToken);
     }
 }

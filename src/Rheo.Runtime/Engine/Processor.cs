@@ -113,7 +113,7 @@ internal sealed partial class Processor : IAsyncDisposable
             }
 
             var output = rr.Route.OutputSpec.Parse([.. e.Output.Cast<object?>()]);
-            var run = new RunningExecution(e, rr, output, StateJson.ReadInputs(rr.Route, e.InputsJson));
+            var run = new RunningExecution(e, rr, output, StateJson.ReadInputs(rr.Route, e.InputsJson), Dimensions(rr, [.. e.Output]));
             _active.Add(e.Id, run);
             _activeByOutput[(rr.Id, e.OutputKey)] = e.Id;
             _resumed.Add(run);
@@ -127,7 +127,7 @@ internal sealed partial class Processor : IAsyncDisposable
             _timers[timer.Id] = (schedule, next);
         }
 
-        Log.ProcessorStarted(_logger, _app, _routes.Count, pending, _resumed.Count);
+        Log.ProcessorStarted(_logger, _app, _routes.Count, pending, _active.Count);
         _hookLoop = Task.Run(() => RunHooksAsync(_stop.Token), CancellationToken.None);
         _loop = Task.Run(() => RunLoopAsync(_stop.Token), CancellationToken.None);
     }
@@ -184,10 +184,10 @@ internal sealed partial class Processor : IAsyncDisposable
     }
 
     /// <summary>Completes with the execution's final record; reads the store if it already ended.</summary>
-    public async Task<ExecutionRecord> WaitForExecutionAsync(long executionId, CancellationToken cancellationToken)
+    public async Task<ExecutionRecord> WaitForExecutionAsync(long executionId, string routeId, string outputKey, CancellationToken cancellationToken)
     {
         var waiter = _waiters.GetOrAdd(executionId, _ => new TaskCompletionSource<ExecutionRecord>(TaskCreationOptions.RunContinuationsAsynchronously));
-        var stored = (await _store.GetExecutionsAsync(_app, new ExecutionQuery(), cancellationToken).ConfigureAwait(false)).FirstOrDefault(e => e.Id == executionId);
+        var stored = (await _store.GetExecutionsAsync(_app, new ExecutionQuery(routeId, outputKey), cancellationToken).ConfigureAwait(false)).FirstOrDefault(e => e.Id == executionId);
         if (stored is { IsActive: false })
         {
             waiter.TrySetResult(stored);
@@ -328,6 +328,9 @@ internal sealed partial class Processor : IAsyncDisposable
                 batch.ExecutionUpdates.Add(new ExecutionUpdate(run.Record.Id, ExecutionStatus.Pending));
                 _afterCommit.Add(() => Dispatch(run));
             }
+
+            _restored.Clear();
+            _resumed.Clear();
         }
 
         for (var n = 0; n < 20_000 && _commands.Reader.TryRead(out var command); n++)
@@ -633,7 +636,7 @@ internal sealed partial class Processor : IAsyncDisposable
         var id = ++_lastExecutionId;
         var record = new ExecutionRecord(id, rr.Id, key, rendered, StateJson.WriteInputs(inputs), ExecutionStatus.Pending, now, Trigger: trigger);
         batch.NewExecutions.Add(record);
-        var run = new RunningExecution(record, rr, output, inputs);
+        var run = new RunningExecution(record, rr, output, inputs, dims);
         _active.Add(id, run);
         _activeByOutput[(rr.Id, key)] = id;
         RheoTelemetry.ExecutionsStarted.Add(1);
@@ -719,16 +722,21 @@ internal sealed partial class Processor : IAsyncDisposable
 
     private void FireTimers(StoreBatch batch, DateTimeOffset now)
     {
-        foreach (var (id, (schedule, next)) in _timers.ToList())
+        List<string>? due = null;
+        foreach (var (id, (_, next)) in _timers)
         {
-            if (next is not { } due || due > now)
+            if (next is { } at && at <= now)
             {
-                continue;
+                (due ??= []).Add(id);
             }
+        }
 
+        foreach (var id in due ?? [])
+        {
+            var (schedule, next) = _timers[id];
             var timer = (TimerNode)_topology.Nodes[id];
-            var values = TimerValues(timer, due);
-            batch.Timers[id] = due;
+            var values = TimerValues(timer, next!.Value);
+            batch.Timers[id] = next.Value;
             if (_paused)
             {
                 batch.NewEvents.Add(new EventRecord(id, values, now));
@@ -739,7 +747,7 @@ internal sealed partial class Processor : IAsyncDisposable
             }
 
             Log.TimerFired(_logger, _app, id, values[0]);
-            _timers[id] = (schedule, schedule.NextAfter(due));
+            _timers[id] = (schedule, schedule.NextAfter(next.Value));
         }
     }
 
@@ -812,7 +820,7 @@ internal sealed partial class Processor : IAsyncDisposable
     }
 
     /// <summary>An accepted execution while it is pending or running.</summary>
-    internal sealed class RunningExecution(ExecutionRecord record, RouteRuntime route, Partition output, IReadOnlyList<MaterializedInput> inputs)
+    internal sealed class RunningExecution(ExecutionRecord record, RouteRuntime route, Partition output, IReadOnlyList<MaterializedInput> inputs, Dictionary<string, string> dimensions)
     {
         public ExecutionRecord Record { get; } = record;
 
@@ -824,7 +832,7 @@ internal sealed partial class Processor : IAsyncDisposable
 
         public IReadOnlyList<MaterializedInput> Inputs { get; } = inputs;
 
-        public Dictionary<string, string> Dimensions { get; } = Processor.Dimensions(route, [.. record.Output]);
+        public Dictionary<string, string> Dimensions { get; } = dimensions;
 
         public CancellationTokenSource Cancel { get; } = new();
 

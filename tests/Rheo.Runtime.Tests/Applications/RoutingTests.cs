@@ -101,7 +101,7 @@ public sealed class RoutingTests
         using var root = new TempRoot();
         await using var app = TestApps.InMemory(root, "range-folder");
         var folder = Path.Combine(root.Path, "sales");
-        var ext = app.MarshalExternalData(LocalDataset.Of(folder, "day={}"), "sales", Dim1.Count == 1 ? DimensionSpec.Of(Dimension.DateTime("day", DatetimeGranularity.Day, "%Y-%m-%d")) : Dim1, protocol: IntegrityProtocol.Success);
+        var ext = app.MarshalExternalData(LocalDataset.Of(folder, "day={}"), "sales", DimensionSpec.Of(Dimension.DateTime("day", DatetimeGranularity.Day, "%Y-%m-%d")), protocol: IntegrityProtocol.Success);
         var b = app.CreateData("B", inputs: [ext.Range(-2).RangeCheck()], computeTargets: [ComputeTarget.NoOp]);
         await app.ActivateAsync();
         WriteDay(folder, "2024-03-10");
@@ -255,7 +255,7 @@ public sealed class RoutingTests
         Assert.StartsWith(Path.Combine(app.Root, "data", "A"), slash, StringComparison.Ordinal);
         Assert.Equal("%2E%2E", Path.GetFileName(path));
         await Assert.ThrowsAsync<ArgumentException>(() => app.ExecuteAsync(a["x\0y"]));
-        await Assert.ThrowsAnyAsync<Exception>(() => app.ProcessAsync(days["not-a-date"]));
+        Assert.Throws<InvalidDimensionValueException>(() => days["not-a-date"]);
         Assert.Equal(0, await ActiveExecutions(app));
     }
 
