@@ -80,7 +80,6 @@ public sealed class FlowProgram : IDisposable
             throw new ArgumentException($"The flow has no exported state machine '{stateMachine}'; it has: {string.Join(", ", _definitions.Keys)}.", nameof(stateMachine));
         }
 
-        using var run = new FlowRun(cancellationToken);
         var handlers = new TaskHandlerRegistry();
         var workers = new List<WorkerHost>();
         foreach (var task in _compilation.Tasks)
@@ -89,20 +88,19 @@ public sealed class FlowProgram : IDisposable
             {
                 var worker = new WorkerHost(WorkerType(task), task.Concurrency);
                 workers.Add(worker);
-                handlers.AddResource(task.Resource, Handler(run, (data, context, ct) => worker.RunAsync(data, context, ct)));
+                handlers.AddResource(task.Resource, Handler((data, context, ct) => worker.RunAsync(data, context, ct)));
             }
             else
             {
                 var type = _assembly.GetType(task.TypeName, throwOnError: true)!;
-                handlers.AddResource(task.Resource, Handler(run, (data, context, ct) => ((FlowTask)Activator.CreateInstance(type)!).RunAsync(data, context, ct)));
+                handlers.AddResource(task.Resource, Handler((data, context, ct) => ((FlowTask)Activator.CreateInstance(type)!).RunAsync(data, context, ct)));
             }
         }
 
         try
         {
             var runner = new StateMachineRunner(handlers, new StateMachineRunnerOptions { TimeProvider = _options.TimeProvider });
-            var result = await runner.RunAsync(definition, input, options, run.Token).ConfigureAwait(false);
-            return run.Stopped && result.Status == ExecutionResult.Aborted ? result with { Error = run.Error, Cause = run.Cause } : result;
+            return await runner.RunAsync(definition, input, options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -124,7 +122,7 @@ public sealed class FlowProgram : IDisposable
         return _assembly.GetType(name) ?? Type.GetType(spec);
     }
 
-    private TaskHandler Handler(FlowRun run, Func<JsonNode?, TaskContext, CancellationToken, Task<JsonNode?>> body) => async (input, call, cancellationToken) =>
+    private TaskHandler Handler(Func<JsonNode?, TaskContext, CancellationToken, Task<JsonNode?>> body) => async (input, call, cancellationToken) =>
     {
         var meta = input?["meta"];
         var context = new FlowTaskContext(
@@ -132,7 +130,7 @@ public sealed class FlowProgram : IDisposable
             Text(meta, "state_machine_name") ?? string.Empty,
             Text(meta, "state_name") ?? call.StateName,
             call.Attempt,
-            run,
+            call,
             _stateData);
         try
         {
@@ -159,38 +157,7 @@ public sealed class FlowProgram : IDisposable
         return name;
     }
 
-    /// <summary>One execution's stop switch: <see cref="TaskContext.StopExecutionAsync"/> sets the error and cancels the run.</summary>
-    private sealed class FlowRun(CancellationToken cancellationToken) : IDisposable
-    {
-        private readonly CancellationTokenSource _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-
-        public CancellationToken Token => _source.Token;
-
-        public bool Stopped { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public string? Cause { get; private set; }
-
-        public async Task StopAsync(string? error, string? cause)
-        {
-            lock (_source)
-            {
-                if (Stopped)
-                {
-                    return;
-                }
-
-                (Stopped, Error, Cause) = (true, error, cause);
-            }
-
-            await _source.CancelAsync().ConfigureAwait(false);
-        }
-
-        public void Dispose() => _source.Dispose();
-    }
-
-    private sealed class FlowTaskContext(string executionName, string stateMachineName, string stateName, int attempt, FlowRun run, Func<string, IStateDataClient> stateData) : TaskContext
+    private sealed class FlowTaskContext(string executionName, string stateMachineName, string stateName, int attempt, Rheo.Runtime.States.TaskContext call, Func<string, IStateDataClient> stateData) : TaskContext
     {
         private IStateDataClient? _client;
 
@@ -204,10 +171,10 @@ public sealed class FlowProgram : IDisposable
 
         public override IStateDataClient StateData => _client ??= stateData(executionName);
 
-        public override async Task<JsonNode?> StopExecutionAsync(string? error, string? cause, CancellationToken cancellationToken)
+        public override Task<JsonNode?> StopExecutionAsync(string? error, string? cause, CancellationToken cancellationToken)
         {
-            await run.StopAsync(error, cause).ConfigureAwait(false);
-            return null;
+            call.StopExecution(error, cause);
+            return Task.FromResult<JsonNode?>(null);
         }
     }
 

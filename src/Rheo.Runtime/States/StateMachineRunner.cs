@@ -88,18 +88,48 @@ public sealed class StateMachineRunner
     {
         var start = ExecutionStart.Create(input, options.StateMachineName, options.ExecutionName ?? Guid.NewGuid().ToString(), options.Account, options.Region, options.RoleArn);
         var interpreter = new StateMachineInterpreter(definition, new InterpreterOptions { Random = _options.Random, RecordHistory = options.RecordHistory });
-        var execution = new Execution(this, interpreter, options, start.ExecutionArn);
+        using var execution = new Execution(this, interpreter, options, start.ExecutionArn, cancellationToken);
         var first = interpreter.Start(start, _options.TimeProvider.GetUtcNow());
-        var final = await execution.RunFrameAsync(first, cancellationToken).ConfigureAwait(false);
+        var final = await execution.RunFrameAsync(first, execution.Token).ConfigureAwait(false);
         return ExecutionResult.From(final, execution.History);
     }
 
     /// <summary>One execution: its interpreter, its history, and the frames (the machine, branches, iterations) it runs.</summary>
-    private sealed class Execution(StateMachineRunner runner, StateMachineInterpreter interpreter, ExecutionOptions options, string executionArn)
+    private sealed class Execution(StateMachineRunner runner, StateMachineInterpreter interpreter, ExecutionOptions options, string executionArn, CancellationToken cancellationToken) : IDisposable
     {
         private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(40);
 
         private readonly List<HistoryEvent> _history = [];
+        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        private (string? Error, string? Cause)? _stopped;
+
+        /// <summary>Cancelled by the caller's token or by a task's <see cref="TaskContext.StopExecution"/>.</summary>
+        public CancellationToken Token => _stop.Token;
+
+        public void Dispose() => _stop.Dispose();
+
+        private void StopExecution(string? error, string? cause)
+        {
+            lock (_stop)
+            {
+                if (_stopped is not null || _stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                _stopped = (error, cause);
+            }
+
+            _stop.Cancel();
+        }
+
+        private AbortRequested Abort()
+        {
+            lock (_stop)
+            {
+                return _stopped is var (error, cause) ? new AbortRequested(error, cause) : new AbortRequested(null, "The execution was cancelled.");
+            }
+        }
 
         public IReadOnlyList<HistoryEvent> History
         {
@@ -139,7 +169,7 @@ public sealed class StateMachineRunner
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
-                        next = new AbortRequested(null, "The execution was cancelled.");
+                        next = Abort();
                     }
 
                     var step = interpreter.Advance(state, next, Time.GetUtcNow());
@@ -261,7 +291,7 @@ public sealed class StateMachineRunner
                 return;
             }
 
-            var context = new TaskContext(task.StateName, task.Resource, task.Attempt, executionArn);
+            var context = new TaskContext(task.StateName, task.Resource, task.Attempt, executionArn) { Stop = StopExecution };
             _ = Task.Run(
                 async () =>
                 {

@@ -8,7 +8,17 @@ namespace Rheo.Runtime.States;
 /// <param name="Resource">The state's <c>Resource</c>.</param>
 /// <param name="Attempt">0 for the first attempt, 1, 2, ... for retries.</param>
 /// <param name="ExecutionArn">The execution's ARN.</param>
-public sealed record TaskContext(string StateName, string Resource, int Attempt, string ExecutionArn);
+public sealed record TaskContext(string StateName, string Resource, int Attempt, string ExecutionArn)
+{
+    internal Action<string?, string?>? Stop { get; init; }
+
+    /// <summary>
+    /// Stops the whole execution, as Step Functions' <c>StopExecution</c> does: it ends with status ABORTED, and
+    /// <paramref name="error"/> and <paramref name="cause"/> appear in the result and in the <c>ExecutionAborted</c>
+    /// history event. Running tasks are cancelled; the first stop wins.
+    /// </summary>
+    public void StopExecution(string? error, string? cause) => Stop?.Invoke(error, cause);
+}
 
 /// <summary>A .NET function behind a Task state: takes the effective input, returns the task's result.</summary>
 /// <remarks>Throw <see cref="StatesTaskException"/> to fail with a chosen error name; any other exception fails with its type name.</remarks>

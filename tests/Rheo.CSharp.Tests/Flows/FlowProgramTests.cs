@@ -30,7 +30,7 @@ public sealed class OrdersFlow : IDisposable
 public sealed class FlowProgramTests(OrdersFlow flow) : IClassFixture<OrdersFlow>
 {
     private Task<ExecutionResult> RunAsync(string machine, string input) =>
-        flow.Program.RunAsync(machine, JsonNode.Parse(input), new ExecutionOptions { StateMachineName = machine, ExecutionName = "ex-1" }, CancellationToken.None);
+        flow.Program.RunAsync(machine, JsonNode.Parse(input), new ExecutionOptions { StateMachineName = machine, ExecutionName = "ex-1", RecordHistory = true }, CancellationToken.None);
 
     [Fact]
     public async Task Choice_passes_and_wait_run_to_success()
@@ -57,6 +57,8 @@ public sealed class FlowProgramTests(OrdersFlow flow) : IClassFixture<OrdersFlow
         var result = await RunAsync("Main", """{"kind": "stop"}""");
 
         Assert.Equal((ExecutionResult.Aborted, "FeatureDisabled", "orders are paused"), (result.Status, result.Error, result.Cause));
+        var aborted = Assert.Single(result.History, e => e.Type == "ExecutionAborted");
+        Assert.Equal(("FeatureDisabled", "orders are paused"), (aborted.Error, aborted.Cause));
     }
 
     [Fact]
