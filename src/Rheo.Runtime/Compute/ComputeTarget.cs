@@ -27,6 +27,41 @@ public abstract record ComputeTarget(int RetryCount)
         return new ProcessComputeTarget(fileName, arguments ?? [], environment ?? new Dictionary<string, string>(), timeout, retryCount);
     }
 
+    /// <summary>
+    /// Runs an Amazon States Language state machine on the Rheo.States interpreter. Its input is the execution as JSON
+    /// (inputs by name with their paths and partitions, the output path, the dimensions and params); the execution
+    /// fails when the machine does not succeed, and a machine's non-null output is written to the partition as
+    /// <c>output.json</c>.
+    /// </summary>
+    /// <typeparam name="TTasks">Registers the handlers of the machine's Task states; a new instance serves each attempt.</typeparam>
+    /// <param name="definitionJson">The ASL definition; it is validated now.</param>
+    /// <param name="retryCount">Retries after the machine fails (on top of the machine's own Retry fields).</param>
+    /// <param name="name">The state machine name in the context object (default: the node id).</param>
+    /// <exception cref="ArgumentException">The definition is not valid ASL; the message lists every diagnostic.</exception>
+    public static ComputeTarget StateMachine<TTasks>(string definitionJson, int retryCount = 0, string? name = null)
+        where TTasks : States.IStateMachineTasks, new() => StateMachineComputeTarget.Create(definitionJson, TypeNames.Of(typeof(TTasks)), retryCount, name);
+
+    /// <summary>Runs a state machine whose Task states need no .NET handlers (Pass, Choice, Wait, Map of those, ...).</summary>
+    /// <inheritdoc cref="StateMachine{TTasks}(string, int, string?)"/>
+    public static ComputeTarget StateMachine(string definitionJson, int retryCount = 0, string? name = null) =>
+        StateMachineComputeTarget.Create(definitionJson, null, retryCount, name);
+
+    /// <summary>
+    /// Runs a JSON job map with the tasks of the given assemblies. Every dictionary of the map's datasource gets the
+    /// key <c>rheo</c> holding the execution as JSON (as a state machine target's input), so the tasks see the
+    /// inputs' paths, the output path and the dimensions; each output's dictionaries are written to the partition as
+    /// <c>&lt;output name&gt;.jsonl</c>. The execution fails when the job does not succeed.
+    /// </summary>
+    /// <param name="mapJson">The job map; it is validated now against the tasks of <paramref name="taskAssemblies"/>.</param>
+    /// <param name="taskAssemblies">The assemblies whose <c>[JobTask]</c> classes the map names; persisted by name and loaded again in a later process.</param>
+    /// <param name="retryCount">Retries after the job fails.</param>
+    /// <exception cref="ArgumentException">The map is invalid; the message lists every diagnostic with its JSON path.</exception>
+    public static ComputeTarget JobMap(string mapJson, IEnumerable<System.Reflection.Assembly> taskAssemblies, int retryCount = 0)
+    {
+        ArgumentNullException.ThrowIfNull(taskAssemblies);
+        return JobMapComputeTarget.Create(mapJson, [.. taskAssemblies.Select(a => a.GetName().Name!).Distinct(StringComparer.Ordinal)], retryCount);
+    }
+
     /// <summary>A short description for compute records and logs.</summary>
     public abstract string Describe();
 }
@@ -57,4 +92,52 @@ public sealed record ProcessComputeTarget(string FileName, IReadOnlyList<string>
 {
     /// <inheritdoc />
     public override string Describe() => "process " + FileName;
+}
+
+/// <summary>An Amazon States Language state machine run on the Rheo.States interpreter.</summary>
+/// <param name="Name">The state machine name in the context object; null for the node id.</param>
+/// <param name="Definition">The ASL definition.</param>
+/// <param name="TasksTypeName">The <see cref="States.IStateMachineTasks"/> type that registers Task handlers, or null.</param>
+/// <param name="RetryCount">Retries after the machine fails.</param>
+public sealed record StateMachineComputeTarget(string? Name, string Definition, string? TasksTypeName, int RetryCount) : ComputeTarget(RetryCount)
+{
+    /// <inheritdoc />
+    public override string Describe() => "state machine " + (Name ?? "(node)");
+
+    internal static StateMachineComputeTarget Create(string definitionJson, string? tasksTypeName, int retryCount, string? name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(definitionJson);
+        ArgumentOutOfRangeException.ThrowIfNegative(retryCount);
+        if (!Rheo.States.StateMachineDefinition.TryParse(definitionJson, out _, out var diagnostics))
+        {
+            throw new ArgumentException($"The state machine definition is invalid:{Environment.NewLine}{string.Join(Environment.NewLine, diagnostics)}", nameof(definitionJson));
+        }
+
+        return new StateMachineComputeTarget(name, definitionJson, tasksTypeName, retryCount);
+    }
+}
+
+/// <summary>A JSON job map run with the tasks of named assemblies.</summary>
+/// <param name="Map">The job map JSON.</param>
+/// <param name="TaskAssemblies">The names of the assemblies whose <c>[JobTask]</c> classes the map names.</param>
+/// <param name="RetryCount">Retries after the job fails.</param>
+public sealed record JobMapComputeTarget(string Map, IReadOnlyList<string> TaskAssemblies, int RetryCount) : ComputeTarget(RetryCount)
+{
+    /// <inheritdoc />
+    public override string Describe() => "job map";
+
+    internal static JobMapComputeTarget Create(string mapJson, IReadOnlyList<string> taskAssemblies, int retryCount)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mapJson);
+        ArgumentOutOfRangeException.ThrowIfNegative(retryCount);
+        var target = new JobMapComputeTarget(mapJson, taskAssemblies, retryCount);
+        _ = Jobs.JobMapTarget.Parse(target);
+        return target;
+    }
+}
+
+/// <summary>A target that failed in a way it described itself (exit code, state machine status); the message is the compute record's error.</summary>
+internal sealed class ComputeTargetFailedException(string message, string logPath) : Exception(message)
+{
+    public string LogPath { get; } = logPath;
 }

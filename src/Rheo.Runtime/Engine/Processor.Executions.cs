@@ -5,7 +5,9 @@ using Rheo.Runtime.Compute;
 using Rheo.Runtime.Data;
 using Rheo.Runtime.Diagnostics;
 using Rheo.Runtime.Hooks;
+using Rheo.Runtime.Jobs;
 using Rheo.Runtime.Nodes;
+using Rheo.Runtime.States;
 using Rheo.Runtime.Storage;
 
 namespace Rheo.Runtime.Engine;
@@ -110,8 +112,8 @@ internal sealed partial class Processor
                 var transient = e is RetryableComputeException;
                 failures += transient ? 0 : 1;
                 var retry = transient || failures <= target.RetryCount;
-                var message = e is ComputeProcessException ? e.Message : $"{e.GetType().Name}: {e.Message}";
-                logPath ??= (e as ComputeProcessException)?.LogPath;
+                var message = e is ComputeTargetFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                logPath ??= (e as ComputeTargetFailedException)?.LogPath;
                 Log.ComputeFailed(_logger, _app, run.Record.Id, run.Route.Id, index, attempt, message);
                 Report(run, new ComputeDoneCommand(
                     new ComputeRecord(run.Record.Id, index, attempt, target.Describe(), transient ? ComputeStatus.TransientFailure : ComputeStatus.Failed, started, _time.GetUtcNow(), message, logPath),
@@ -172,13 +174,24 @@ internal sealed partial class Processor
                 await compute.ComputeAsync(context, token).ConfigureAwait(false);
                 return null;
             case ProcessComputeTarget process:
-                var prefix = Path.Combine(_logRoot, context.ExecutionId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{index}-{context.Attempt}");
+                var prefix = LogPrefix(context, index);
                 await ProcessTarget.RunAsync(process, context, prefix, token).ConfigureAwait(false);
                 return prefix;
+            case StateMachineComputeTarget machine:
+                var machineLog = LogPrefix(context, index) + ".json";
+                await StateMachineTarget.RunAsync(machine, context, machineLog, _time, token).ConfigureAwait(false);
+                return machineLog;
+            case JobMapComputeTarget job:
+                var jobLog = LogPrefix(context, index) + ".json";
+                await JobMapTarget.RunAsync(job, context, jobLog, _time, _logger, token).ConfigureAwait(false);
+                return jobLog;
             default:
                 throw new InvalidOperationException($"Unknown compute target {target.GetType().Name}.");
         }
     }
+
+    private string LogPrefix(ComputeContext context, int index) =>
+        Path.Combine(_logRoot, context.ExecutionId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{index}-{context.Attempt}");
 
     private async Task CheckpointAsync(RunningExecution run, HookCheckpoint checkpoint, CancellationToken token)
     {
@@ -191,12 +204,6 @@ internal sealed partial class Processor
         {
         }
     }
-}
-
-/// <summary>A process target that exited with a non-zero code or timed out.</summary>
-internal sealed class ComputeProcessException(string message, string logPath) : Exception(message)
-{
-    public string LogPath { get; } = logPath;
 }
 
 /// <summary>Runs a process compute target: placeholders and environment, captured stdout and stderr, exit code decides.</summary>
@@ -241,7 +248,7 @@ internal static class ProcessTarget
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new ComputeProcessException($"the program '{target.FileName}' could not be started: {e.Message}", logPrefix);
+            throw new ComputeTargetFailedException($"the program '{target.FileName}' could not be started: {e.Message}", logPrefix);
         }
 
         var stdout = CopyAsync(process.StandardOutput, logPrefix + ".stdout");
@@ -258,14 +265,14 @@ internal static class ProcessTarget
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
             token.ThrowIfCancellationRequested();
-            throw new ComputeProcessException($"the process '{target.FileName}' ran longer than its timeout of {target.Timeout} and was killed", logPrefix);
+            throw new ComputeTargetFailedException($"the process '{target.FileName}' ran longer than its timeout of {target.Timeout} and was killed", logPrefix);
         }
 
         await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
             var tail = await File.ReadAllLinesAsync(logPrefix + ".stderr", CancellationToken.None).ConfigureAwait(false);
-            throw new ComputeProcessException($"the process '{target.FileName}' exited with code {process.ExitCode}{(tail.Length > 0 ? ": " + string.Join(" | ", tail.TakeLast(3)) : string.Empty)}", logPrefix);
+            throw new ComputeTargetFailedException($"the process '{target.FileName}' exited with code {process.ExitCode}{(tail.Length > 0 ? ": " + string.Join(" | ", tail.TakeLast(3)) : string.Empty)}", logPrefix);
         }
     }
 

@@ -125,6 +125,15 @@ internal static class TopologyJson
                     ["timeoutSeconds"] = p.Timeout?.TotalSeconds,
                     ["retryCount"] = p.RetryCount,
                 },
+                StateMachineComputeTarget m => new JsonObject
+                {
+                    ["kind"] = "stateMachine",
+                    ["name"] = m.Name,
+                    ["definition"] = m.Definition,
+                    ["tasks"] = m.TasksTypeName,
+                    ["retryCount"] = m.RetryCount,
+                },
+                JobMapComputeTarget j => new JsonObject { ["kind"] = "jobMap", ["map"] = j.Map, ["taskAssemblies"] = Strings(j.TaskAssemblies), ["retryCount"] = j.RetryCount },
                 _ => throw new ArgumentException($"Node '{d.Id}': the compute target {t.GetType().Name} cannot be persisted."),
             });
         }
@@ -281,6 +290,8 @@ internal static class TopologyJson
         "process" => new ProcessComputeTarget((string)t["fileName"]!, ReadStrings(t["arguments"]),
             t["environment"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal),
             (double?)t["timeoutSeconds"] is { } s ? TimeSpan.FromSeconds(s) : null, (int)t["retryCount"]!),
+        "stateMachine" => new StateMachineComputeTarget((string?)t["name"], (string)t["definition"]!, (string?)t["tasks"], (int)t["retryCount"]!),
+        "jobMap" => new JobMapComputeTarget((string)t["map"]!, ReadStrings(t["taskAssemblies"]), (int)t["retryCount"]!),
         var kind => throw new InvalidOperationException($"The stored topology holds a compute target of unknown kind '{kind}'."),
     };
 
