@@ -107,7 +107,7 @@ internal static class JobCompiler
                 else
                 {
                     var aggregate = aggregates[stage - 1];
-                    var start = aggregate.RunsTask ? EmitTask(aggregate, scope, keys, aggregate.Name + " (reduce)") : EmitContinuation(aggregate, scope, keys);
+                    var start = aggregate.WindowSize is { } size ? EmitWindows(aggregate, size, scope, keys) : EmitAggregate(aggregate, scope, keys);
                     state = new JsonObject
                     {
                         ["Type"] = "Parallel",
@@ -141,6 +141,36 @@ internal static class JobCompiler
                 ["StartAt"] = stageNames[0],
                 ["States"] = states,
             };
+        }
+
+        private string EmitAggregate(JobTask aggregate, JsonObject states, Keys keys) =>
+            aggregate.RunsTask ? EmitTask(aggregate, states, keys, aggregate.Name + " (reduce)") : EmitContinuation(aggregate, states, keys);
+
+        /// <summary>Splits the gathered items into windows of <paramref name="size"/> and runs the aggregate on each, concurrently.</summary>
+        private string EmitWindows(JobTask aggregate, int size, JsonObject states, Keys keys)
+        {
+            var split = Allocate(aggregate.Name + " (windows)");
+            var each = Allocate(aggregate.Name + " (each window)");
+            states[split] = new JsonObject
+            {
+                ["Type"] = "Pass",
+                ["Parameters"] = new JsonObject { ["windows.$"] = "States.ArrayPartition($.items, " + size.ToString(CultureInfo.InvariantCulture) + ")" },
+                ["Next"] = each,
+            };
+            var scope = new JsonObject();
+            var scopeKeys = new Keys();
+            var start = EmitAggregate(aggregate, scope, scopeKeys);
+            states[each] = new JsonObject
+            {
+                ["Type"] = "Map",
+                ["ItemsPath"] = "$.windows",
+                ["ItemSelector"] = new JsonObject { ["items.$"] = "$$.Map.Item.Value", ["window.$"] = "$$.Map.Item.Index" },
+                ["ItemProcessor"] = Scope(start, scope),
+                ["ResultSelector"] = scopeKeys.Flatten(),
+                ["End"] = true,
+            };
+            keys.AddAll(scopeKeys);
+            return split;
         }
 
         private static JsonObject Scope(string start, JsonObject states) => new() { ["StartAt"] = start, ["States"] = states };
@@ -225,6 +255,11 @@ internal static class JobCompiler
             var name = Allocate(wanted);
             var state = new JsonObject { ["Type"] = "Task", ["Resource"] = task.Resource };
             states[name] = state;
+            if (task.TimeoutSeconds is { } timeout)
+            {
+                state["TimeoutSeconds"] = timeout;
+            }
+
             if (task.Retry.Count > 0)
             {
                 state["Retry"] = new JsonArray([.. task.Retry.Select(r => (JsonNode?)Retrier(r))]);

@@ -15,13 +15,14 @@ internal sealed class JobMapReader
 
     private static readonly string[] TopFields = ["name", "datasource", "tasks", "workflow", "description"];
     private static readonly string[] DatasourceFields = ["source", "content", "path"];
-    private static readonly string[] TaskFields = ["name", "type", "method", "namespace", "consumes", "produces", "init_args", "retry", "catch", "max_concurrency", "description"];
+    private static readonly string[] TaskFields = ["name", "type", "method", "namespace", "consumes", "produces", "init_args", "retry", "catch", "max_concurrency", "timeout_seconds", "window", "description"];
+    private static readonly string[] WindowFields = ["size"];
     private static readonly string[] RetryFields = ["errors", "max_attempts", "interval_seconds", "backoff_rate", "max_delay_seconds", "jitter"];
     private static readonly string[] CatchFields = ["errors", "next"];
     private static readonly string[] TypeNames = ["input", "function", "output", "aggregate"];
 
     /// <summary>Fields that make sense only where a registered task runs.</summary>
-    private static readonly string[] RunFields = ["method", "namespace", "init_args", "retry", "catch"];
+    private static readonly string[] RunFields = ["method", "namespace", "init_args", "retry", "catch", "timeout_seconds"];
 
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly JobTaskCatalog _catalog;
@@ -331,6 +332,8 @@ internal sealed class JobMapReader
         var retry = ReadList(element, "retry", location, ReadRetry);
         var catches = ReadList(element, "catch", location, ReadCatch);
         var maxConcurrency = ReadMaxConcurrency(element, location, type, definition);
+        var timeout = ReadTimeout(element, location, type, definition);
+        var window = ReadWindow(element, location, type);
         if (name is null || type is null || (type is JobTaskType.Function && definition is null))
         {
             return new TaskEntry(name, type, location, null, catches);
@@ -357,6 +360,8 @@ internal sealed class JobMapReader
             Retry = retry,
             Catch = [.. catches.Select(c => c.Catch)],
             MaxConcurrency = maxConcurrency,
+            TimeoutSeconds = timeout,
+            WindowSize = window,
             Location = location,
         };
         return new TaskEntry(name, type, location, task, catches);
@@ -605,6 +610,50 @@ internal sealed class JobMapReader
         }
 
         return value;
+    }
+
+    private int? ReadTimeout(JsonElement element, string location, JobTaskType? type, JobTaskDefinition? definition)
+    {
+        if (!element.TryGetProperty("timeout_seconds", out _))
+        {
+            return null;
+        }
+
+        var value = Integer(element, "timeout_seconds", location, 0, 1, 99_999_999);
+        if (value is not null && type == JobTaskType.Aggregate && definition is null)
+        {
+            Error(JobDiagnosticCodes.FieldNotApplicable, Child(location, "timeout_seconds"), "'timeout_seconds' needs a 'method': an aggregate without one runs no code.");
+        }
+
+        return value;
+    }
+
+    private int? ReadWindow(JsonElement element, string location, JobTaskType? type)
+    {
+        if (!element.TryGetProperty("window", out var window))
+        {
+            return null;
+        }
+
+        var at = Child(location, "window");
+        if (type is not null && type != JobTaskType.Aggregate)
+        {
+            Error(JobDiagnosticCodes.FieldNotApplicable, at, "'window' splits what an aggregate gathers into windows; only an aggregate task takes it.");
+            return null;
+        }
+
+        if (!IsPolicyObject(window, at, WindowFields, "a window"))
+        {
+            return null;
+        }
+
+        if (!window.TryGetProperty("size", out _))
+        {
+            Error(JobDiagnosticCodes.InvalidPolicy, Child(at, "size"), "A window needs 'size': how many gathered dictionaries each window holds (from 1).");
+            return null;
+        }
+
+        return Integer(window, "size", at, 0, 1, int.MaxValue);
     }
 
     private List<JobEdge> ReadWorkflow(JsonElement root, List<TaskEntry> tasks)

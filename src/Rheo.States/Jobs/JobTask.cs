@@ -50,6 +50,16 @@ public sealed record JobTask(string Name, JobTaskType Type)
     /// <summary>How many of the dictionaries this task fans out to run at once; <c>null</c> or 0 for no limit.</summary>
     public int? MaxConcurrency { get; init; }
 
+    /// <summary>Seconds one attempt of the registered task may run before it fails with <c>States.Timeout</c> (retryable and catchable); <c>null</c> for no limit.</summary>
+    public int? TimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// An aggregate's tumbling window: what it gathered is split, in arrival order, into consecutive windows of this
+    /// many dictionaries, and each window (<c>{"items": [...], "window": index}</c>) continues on its own, concurrently;
+    /// <c>null</c> gathers everything into one.
+    /// </summary>
+    public int? WindowSize { get; init; }
+
     /// <summary>Where the task sits in the map, for messages (<c>$.tasks[2]</c>).</summary>
     public string Location { get; init; } = "$";
 

@@ -293,6 +293,50 @@ public sealed class JobRunnerTests
     }
 
     [Fact]
+    public async Task A_windowed_aggregate_continues_once_per_window_of_what_it_gathered()
+    {
+        var map = JobMap.Parse(
+            """
+            {"name":"windows","datasource":{"source":"direct","content":{"input":"x"}},
+             "tasks":[{"name":"in","type":"input"},
+                      {"name":"ten","type":"function","namespace":"bench","method":"range","init_args":{"count":10}},
+                      {"name":"batch","type":"aggregate","window":{"size":4}},
+                      {"name":"out","type":"output"}],
+             "workflow":[["in","ten"],["ten","batch"],["batch","out"]]}
+            """,
+            Registry.Catalog);
+
+        var result = await RunAsync(map);
+
+        Assert.Equal(JobResult.Succeeded, result.Status);
+        var windows = result["out"].Data.OrderBy(w => (int)w["window"]!).ToList();
+        Assert.Equal([0, 1, 2], windows.Select(w => (int)w["window"]!));
+        Assert.Equal([4, 4, 2], windows.Select(w => w["items"]!.AsArray().Count));
+        Assert.Equal(Enumerable.Range(0, 10), windows.SelectMany(w => w["items"]!.AsArray().Select(i => (int)i!["i"]!)).Order());
+    }
+
+    [Fact]
+    public async Task A_task_over_its_timeout_fails_with_States_Timeout_which_a_catch_handles()
+    {
+        HangingTask.Started = new TaskCompletionSource();
+        var timed = JobMap.Parse(
+            """
+            {"name":"slow","datasource":{"source":"direct","content":{"input":"x"}},
+             "tasks":[{"name":"in","type":"input"},
+                      {"name":"t","type":"function","namespace":"test","method":"hang","timeout_seconds":1,"catch":[{"errors":["States.Timeout"]}]},
+                      {"name":"out","type":"output"}],
+             "workflow":[["in","t"],["t","out"]]}
+            """,
+            Registry.Catalog);
+
+        var result = await RunAsync(timed);
+
+        Assert.Equal(JobResult.Succeeded, result.Status);
+        Assert.Empty(result["out"].Data);
+        Assert.Equal(("t", "States.Timeout"), (Assert.Single(result.Errors).Task, result.Errors[0].Error));
+    }
+
+    [Fact]
     public async Task The_result_serializes_to_one_JSON_line()
     {
         var result = await RunAsync(Fixture("catch.json"));

@@ -256,6 +256,8 @@ public sealed class JobMapValidationTests
     [InlineData("\"retry\":{\"errors\":[]}", "$.tasks[1].retry.errors")]
     [InlineData("\"catch\":[{\"errors\":[\"States.ALL\"]},{\"errors\":[\"X\"]}]", "$.tasks[1].catch[0].errors")]
     [InlineData("\"max_concurrency\":-2", "$.tasks[1].max_concurrency")]
+    [InlineData("\"timeout_seconds\":0", "$.tasks[1].timeout_seconds")]
+    [InlineData("\"timeout_seconds\":\"5\"", "$.tasks[1].timeout_seconds")]
     public void A_bad_retry_catch_or_max_concurrency_is_JOB020(string policy, string location)
     {
         AssertDiagnostic(Simple($$"""{"name":"f","type":"function","namespace":"climate","method":"seasons",{{policy}}}"""), JobDiagnosticCodes.InvalidPolicy, location);
@@ -311,6 +313,17 @@ public sealed class JobMapValidationTests
 
         AssertDiagnostic(json, JobDiagnosticCodes.FieldNotApplicable, "$.tasks[0].retry");
         AssertDiagnostic(json, JobDiagnosticCodes.FieldNotApplicable, "$.tasks[1].method");
+    }
+
+    [Fact]
+    public void A_window_anywhere_but_on_an_aggregate_is_JOB024_and_a_bad_size_is_JOB020()
+    {
+        AssertDiagnostic(Simple("""{"name":"f","type":"function","namespace":"text","method":"shout","window":{"size":2}}"""), JobDiagnosticCodes.FieldNotApplicable, "$.tasks[1].window", "only an aggregate");
+        AssertDiagnostic(Simple("""{"name":"f","type":"aggregate","window":{"size":0}}"""), JobDiagnosticCodes.InvalidPolicy, "$.tasks[1].window.size");
+        AssertDiagnostic(Simple("""{"name":"f","type":"aggregate","window":{}}"""), JobDiagnosticCodes.InvalidPolicy, "$.tasks[1].window.size", "needs 'size'");
+        AssertDiagnostic(Simple("""{"name":"f","type":"aggregate","window":5}"""), JobDiagnosticCodes.WrongType, "$.tasks[1].window");
+        AssertDiagnostic(Simple("""{"name":"f","type":"aggregate","timeout_seconds":5}"""), JobDiagnosticCodes.FieldNotApplicable, "$.tasks[1].timeout_seconds");
+        Assert.DoesNotContain(Validate(Simple("""{"name":"f","type":"aggregate","window":{"size":3}}""")), d => d.Severity == DiagnosticSeverity.Error);
     }
 
     [Fact]
