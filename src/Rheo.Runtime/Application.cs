@@ -168,6 +168,25 @@ public sealed partial class Application : IAsyncDisposable
         return Define(CompileData(definition)).Signal;
     }
 
+    /// <summary>
+    /// The failures of a data node as a signal (node <c>{id}.failed</c>, with the node's output dimensions): each
+    /// failed execution emits one event, so a route can react to failures, e.g. a state machine subscribed to
+    /// another's failure. The same signal is returned on later calls.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No data node has that id in the development context.</exception>
+    public Signal FailuresOf(Signal node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var id = node.NodeId + FailureNode.Suffix;
+        if (_dev.FirstOrDefault(n => n.Id == id) is FailureNode existing)
+        {
+            return existing.Signal;
+        }
+
+        var data = _dev[DevIndex(node.NodeId)] as DataNode ?? throw new ArgumentException($"Node '{node.NodeId}' is not a data node; only executions of data nodes fail.", nameof(node));
+        return Define(new FailureNode(id, data.Id, data.Signal.Spec)).Signal;
+    }
+
     /// <summary>Replaces a data node's whole definition (the guide's <c>update_data</c>).</summary>
     /// <exception cref="KeyNotFoundException">The node does not exist.</exception>
     /// <exception cref="TopologyException">The new route is invalid; nothing changes.</exception>
@@ -351,6 +370,11 @@ public sealed partial class Application : IAsyncDisposable
                 var upstream = active.Nodes[input.Input.NodeId];
                 foreach (var partition in input.Partitions.Where(p => !processor.IsAvailable(upstream.Id, p)))
                 {
+                    if (upstream is FailureNode)
+                    {
+                        throw new InvalidOperationException($"Node '{route.Id}' [{key}] needs the failure of '{((FailureNode)upstream).Of}' [{string.Join(", ", upstream.Signal.Spec.Render(partition))}]; a failure cannot be executed, only awaited.");
+                    }
+
                     if (upstream is not DataNode)
                     {
                         throw new InvalidOperationException($"Node '{route.Id}' [{key}] needs partition [{string.Join(", ", upstream.Signal.Spec.Render(partition))}] of external node '{upstream.Id}', which is missing at {processor.PathOf(upstream.Id, partition, upstream.Signal.Spec.Render(partition))}; external data cannot be executed.");
@@ -782,6 +806,19 @@ public sealed partial class Application : IAsyncDisposable
             }
         }
 
+        var byId = nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        foreach (var failure in nodes.OfType<FailureNode>())
+        {
+            if (byId.GetValueOrDefault(failure.Of) is not DataNode of)
+            {
+                diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.StaleFailureSignal, failure.Id, $"the failure signal of '{failure.Of}' has no data node '{failure.Of}' to watch; remove the routes that consume it or add the node back."));
+            }
+            else if (!of.Signal.Spec.Equals(failure.Spec))
+            {
+                diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.StaleFailureSignal, failure.Id, $"'{failure.Of}' changed its output dimensions since its failure signal was created; the signal has [{failure.Spec}] and the node [{of.Signal.Spec}]."));
+            }
+        }
+
         var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
         {
@@ -797,6 +834,9 @@ public static class RuntimeCodes
 {
     /// <summary>A data node without compute targets.</summary>
     public const string NoComputeTargets = "RHEO0201";
+
+    /// <summary>A failure signal whose data node is gone or changed its output dimensions.</summary>
+    public const string StaleFailureSignal = "RHEO0205";
 
     /// <summary>A compute or hook type that is not loaded.</summary>
     public const string UnknownType = "RHEO0202";

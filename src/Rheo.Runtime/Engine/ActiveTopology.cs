@@ -17,6 +17,7 @@ internal sealed class ActiveTopology
             .Distinct()
             .GroupBy(p => p.NodeId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(p => p.Route).ToArray(), StringComparer.Ordinal);
+        FailureSignals = nodes.OfType<FailureNode>().ToDictionary(f => f.Of, f => f.Id, StringComparer.Ordinal);
         Integrity = nodes.OfType<DataNode>().ToDictionary(d => d.Id, TopologyJson.Integrity, StringComparer.Ordinal);
     }
 
@@ -29,6 +30,9 @@ internal sealed class ActiveTopology
     public IReadOnlyDictionary<string, string[]> Consumers { get; }
 
     public IReadOnlyDictionary<string, string> Integrity { get; }
+
+    /// <summary>The failure node of each data node that has one.</summary>
+    public IReadOnlyDictionary<string, string> FailureSignals { get; }
 
     public DataNode Data(string id) => (DataNode)Nodes[id];
 

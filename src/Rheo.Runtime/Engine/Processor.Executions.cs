@@ -159,6 +159,7 @@ internal sealed partial class Processor
     {
         ExternalDataNode e => LocalDataStorage.DatasetPath(e, partition),
         TimerNode => nodeId + "/" + string.Join('/', values),
+        FailureNode f => _data.PartitionPath(f.Of, values),
         _ => _data.PartitionPath(nodeId, values),
     };
 

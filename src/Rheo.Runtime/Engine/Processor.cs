@@ -485,6 +485,17 @@ internal sealed partial class Processor : IAsyncDisposable
         {
             RheoTelemetry.ExecutionsFailed.Add(1);
             Hook(run.Route, HookType.ExecutionFailure, hooks?.OnFailure, run.Dimensions, batch, now, executionId: run.Record.Id);
+            if (done.Status == ExecutionStatus.Failed && _topology.FailureSignals.TryGetValue(run.Route.Id, out var failures))
+            {
+                if (_paused)
+                {
+                    batch.NewEvents.Add(new EventRecord(failures, run.Record.Output, now));
+                }
+                else
+                {
+                    RouteEvent(failures, run.Output, batch, now);
+                }
+            }
         }
 
         _afterCommit.Add(() =>
@@ -613,6 +624,7 @@ internal sealed partial class Processor : IAsyncDisposable
     public bool IsAvailable(string nodeId, Partition partition) => _topology.Nodes[nodeId] switch
     {
         TimerNode => true,
+        FailureNode => false,
         ExternalDataNode e => LocalDataStorage.IsDatasetComplete(e, partition),
         var n => _data.IsComplete(nodeId, n.Signal.Spec.Render(partition)),
     };

@@ -99,3 +99,21 @@ public sealed record DataNode(string Id) : NodeDefinition(Id)
 
     internal DataNode WithSignal(Signal signal) => this with { _signal = signal };
 }
+
+/// <summary>
+/// The failures of a data node as a signal: one event, with the failed output's dimensions, each time an execution of
+/// <paramref name="Of"/> fails (not when it is killed). Created by <c>Application.FailuresOf</c>; a route consuming it
+/// runs on failures the way other routes run on outputs.
+/// </summary>
+/// <param name="Id">The node id (<c>{Of}.failed</c>).</param>
+/// <param name="Of">The data node whose failures it carries.</param>
+/// <param name="Spec">The data node's output dimensions.</param>
+public sealed record FailureNode(string Id, string Of, DimensionSpec Spec) : NodeDefinition(Id)
+{
+    /// <summary>The suffix of a failure node's id after its data node's id.</summary>
+    public const string Suffix = ".failed";
+
+    /// <inheritdoc />
+    public override Signal Signal { get; } = new(Id, SignalKind.InternalData, Spec, null,
+        new ResourceDescriptor("failure", Of, null, new Dictionary<string, string>()), IntegrityProtocol.None);
+}

@@ -41,6 +41,7 @@ internal static class TopologyJson
                 "timer" => new TimerNode((string)o["id"]!, (string)o["schedule"]!, (string)o["timeDimension"]!, (string)o["format"]!, Enum.Parse<DatetimeGranularity>((string)o["granularity"]!), (int)o["shift"]!),
                 "external" => ReadExternal(o),
                 "data" => build(ReadData(o, nodes)),
+                "failure" => new FailureNode((string)o["id"]!, (string)o["of"]!, nodes[(string)o["of"]!].Signal.Spec),
                 var kind => throw new InvalidOperationException($"The stored topology holds a node of unknown kind '{kind}'; it was written by a newer Rheo."),
             };
             nodes[node.Id] = node;
@@ -72,6 +73,7 @@ internal static class TopologyJson
             ["protocol"] = new JsonObject { ["kind"] = e.Protocol.Kind, ["file"] = e.Protocol.CompletionFile },
         },
         DataNode d => WriteData(d),
+        FailureNode f => new JsonObject { ["kind"] = "failure", ["id"] = f.Id, ["of"] = f.Of },
         _ => throw new ArgumentException($"Node '{node.Id}' of type {node.GetType().Name} cannot be persisted.", nameof(node)),
     };
 

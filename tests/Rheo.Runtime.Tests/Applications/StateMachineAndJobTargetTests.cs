@@ -137,3 +137,50 @@ public sealed class StateMachineAndJobTargetTests
         Assert.Contains("$.tasks[1]", e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class FailureSignalTests
+{
+    [Fact]
+    public async Task A_route_on_a_nodes_failures_runs_once_per_failed_execution_with_its_dimensions()
+    {
+        using var root = new TempRoot();
+        var store = new InMemoryRheoStore();
+        await using (var first = TestApps.InMemory(root, "failures", store: store))
+        {
+            var t = first.AddTimer("T", "rate(1 day)", timeDimension: "day");
+            var a = first.CreateData("A", inputs: [t], computeTargets: [ComputeTarget.Process("sh", ["-c", "test {dim:day} != 2024-03-09"])]);
+            first.CreateData("OnFailure", inputs: [first.FailuresOf(a)], computeTargets: [ComputeTarget.Inlined<WriteInputsCompute>()]);
+            _ = first.FailuresOf(a);
+            Assert.Single(first.Nodes, n => n.Id == "A.failed");
+            await first.ActivateAsync();
+        }
+
+        // Attached from the stored topology: the failure node and its route come back.
+        await using var app = TestApps.InMemory(root, "failures", store: store);
+        await app.AttachAsync();
+        await app.ExecuteAsync(app["A"]["2024-03-10"]);
+        await Assert.ThrowsAsync<ExecutionFailedException>(() => app.ExecuteAsync(app["A"]["2024-03-09"]));
+        await app.WaitForIdleAsync();
+
+        Assert.Equal(PollStatus.Succeeded, (await app.PollAsync(app["OnFailure"]["2024-03-09"])).Status);
+        Assert.Equal(PollStatus.NeverAttempted, (await app.PollAsync(app["OnFailure"]["2024-03-10"])).Status);
+        Assert.Equal(["compute OnFailure 2024-03-09"], Journal.For("failures"));
+        var lines = await File.ReadAllLinesAsync(Path.Combine(root.Path, "failures", "data", "OnFailure", "2024-03-09", "part-0.txt"));
+        Assert.Equal(["A.failed 2024-03-09"], lines);
+    }
+
+    [Fact]
+    public async Task A_failure_signal_whose_node_changed_its_dimensions_is_refused_at_activation()
+    {
+        using var root = new TempRoot();
+        await using var app = TestApps.InMemory(root, "stale");
+        var t = app.AddTimer("T", "rate(1 day)", timeDimension: "day");
+        var a = app.CreateData("A", inputs: [t], computeTargets: [ComputeTarget.NoOp]);
+        app.CreateData("OnFailure", inputs: [app.FailuresOf(a)], computeTargets: [ComputeTarget.NoOp]);
+        app.PatchData("A", d => d with { OutputSpec = Rheo.Core.Dimensions.DimensionSpec.Of(Rheo.Core.Dimensions.Dimension.String("region")), OutputLinks = [Rheo.Core.Links.OutputLink.Literal("region", "NA")] });
+
+        var e = await Assert.ThrowsAsync<Rheo.Core.Topology.TopologyException>(() => app.ActivateAsync());
+
+        Assert.Contains(e.Diagnostics, d => d.Code == RuntimeCodes.StaleFailureSignal && d.NodeId == "A.failed");
+    }
+}
