@@ -81,7 +81,26 @@ public sealed class FlowProgram : IDisposable
         }
 
         var handlers = new TaskHandlerRegistry();
-        var workers = new List<WorkerHost>();
+        var workers = Bind(handlers);
+        try
+        {
+            var runner = new StateMachineRunner(handlers, new StateMachineRunnerOptions { TimeProvider = _options.TimeProvider });
+            return await runner.RunAsync(definition, input, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await workers.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Registers a handler for every task of the flow, for one execution; disposing the result cleans up the
+    /// execution's ecs:worker instances.
+    /// </summary>
+    public IAsyncDisposable Bind(TaskHandlerRegistry handlers)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        var workers = new Workers();
         foreach (var task in _compilation.Tasks)
         {
             if (task.Service == TaskService.EcsWorker)
@@ -97,18 +116,70 @@ public sealed class FlowProgram : IDisposable
             }
         }
 
-        try
+        return workers;
+    }
+
+    /// <summary>
+    /// The telemetry tags of one execution event for a machine with <c>[ProcessEvents]</c>: the built-in ones (event
+    /// type, execution and state machine names, the input flattened to <c>input.a.b</c> keys, error and cause) and
+    /// those the machine's custom <see cref="EventProcessor"/> adds for that event type.
+    /// </summary>
+    /// <param name="processor">The machine's processor: a class name of the flow, or <c>default</c>.</param>
+    /// <param name="message">The event (<c>type</c>, <c>details</c>, <c>execution_arn</c>, ...).</param>
+    /// <param name="input">The execution's input.</param>
+    /// <param name="executionName">The execution's name (for the state data client).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<JsonObject> EventTagsAsync(string processor, JsonObject message, JsonNode? input, string executionName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var type = (string?)message["type"] ?? string.Empty;
+        var arn = (string?)message["execution_arn"] ?? string.Empty;
+        var parts = arn.Split(':');
+        var tags = new JsonObject
         {
-            var runner = new StateMachineRunner(handlers, new StateMachineRunnerOptions { TimeProvider = _options.TimeProvider });
-            return await runner.RunAsync(definition, input, options, cancellationToken).ConfigureAwait(false);
+            ["event_type"] = type,
+            ["execution_name"] = parts.Length > 0 ? parts[^1] : executionName,
+            ["state_machine_name"] = parts.Length > 1 ? parts[^2] : string.Empty,
+        };
+        Flatten("input", input, tags);
+        if (message["details"]?["error"] is { } error)
+        {
+            tags["error"] = error.DeepClone();
+            tags["cause"] = message["details"]?["cause"]?.DeepClone();
         }
-        finally
+
+        if (processor != "default" && _compilation.EventProcessors.FirstOrDefault(p => p.Name == processor) is { } definition)
         {
-            foreach (var worker in workers)
+            var instance = (EventProcessor)Activator.CreateInstance(_assembly.GetType(definition.TypeName, throwOnError: true)!)!;
+            var state = _stateData(executionName);
+            var custom = type switch
             {
-                await worker.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
-                worker.Dispose();
+                "ExecutionStarted" => await instance.GetCustomTagsExecutionStartedAsync(message, input, state, cancellationToken).ConfigureAwait(false),
+                "ExecutionSucceeded" => await instance.GetCustomTagsExecutionSucceededAsync(message, input, state, cancellationToken).ConfigureAwait(false),
+                "ExecutionFailed" => await instance.GetCustomTagsExecutionFailedAsync(message, input, state, cancellationToken).ConfigureAwait(false),
+                _ => [],
+            };
+            foreach (var (key, value) in custom)
+            {
+                tags[key] = value?.DeepClone();
             }
+        }
+
+        return tags;
+    }
+
+    private static void Flatten(string prefix, JsonNode? node, JsonObject tags)
+    {
+        if (node is JsonObject o && o.Count > 0)
+        {
+            foreach (var (key, value) in o)
+            {
+                Flatten(prefix + "." + key, value, tags);
+            }
+        }
+        else
+        {
+            tags[prefix] = node?.DeepClone();
         }
     }
 
@@ -175,6 +246,19 @@ public sealed class FlowProgram : IDisposable
         {
             call.StopExecution(error, cause);
             return Task.FromResult<JsonNode?>(null);
+        }
+    }
+
+    /// <summary>One execution's ecs:worker hosts, cleaned up together.</summary>
+    private sealed class Workers : List<WorkerHost>, IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var worker in this)
+            {
+                await worker.CleanupAsync(CancellationToken.None).ConfigureAwait(false);
+                worker.Dispose();
+            }
         }
     }
 

@@ -34,7 +34,10 @@ public sealed record ExecutionResult(string Status, JsonNode? Output, string? Er
     private static readonly JsonSerializerOptions LineOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The one-line JSON of the CLI contract: status, output, error, cause (and history when it was recorded).</summary>
-    public string ToJsonLine(bool includeHistory = false)
+    public string ToJsonLine(bool includeHistory = false) => ToJsonObject(includeHistory).ToJsonString(LineOptions);
+
+    /// <summary>The result as a JSON object: status, output, error, cause (and history when asked).</summary>
+    public JsonObject ToJsonObject(bool includeHistory = false)
     {
         var line = new JsonObject
         {
@@ -86,7 +89,7 @@ public sealed record ExecutionResult(string Status, JsonNode? Output, string? Er
             line["history"] = history;
         }
 
-        return line.ToJsonString(LineOptions);
+        return line;
     }
 
     internal static ExecutionResult From(ExecutionState state, IReadOnlyList<HistoryEvent> history) => new(

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Rheo.Runtime.Compute;
 using Rheo.States;
 
@@ -17,11 +18,9 @@ internal static class StateMachineTarget
     {
         var definition = Definitions.GetValue(target, t => StateMachineDefinition.Parse(t.Definition));
         var handlers = new TaskHandlerRegistry();
-        if (target.TasksTypeName is { } tasks)
-        {
-            TypeNames.Create<IStateMachineTasks>(tasks, "state machine tasks").Register(handlers, context);
-        }
-
+        var tasks = target.TasksTypeName is { } typeName ? TypeNames.Create<IStateMachineTasks>(typeName, "state machine tasks") : null;
+        tasks?.Register(handlers, context);
+        var observer = tasks as IStateMachineObserver;
         var runner = new StateMachineRunner(handlers, new StateMachineRunnerOptions { TimeProvider = time });
         var options = new ExecutionOptions
         {
@@ -29,10 +28,49 @@ internal static class StateMachineTarget
             ExecutionName = string.Create(CultureInfo.InvariantCulture, $"{context.Application}-{context.ExecutionId}-{context.Attempt}"),
             RecordHistory = true,
         };
-        var result = await runner.RunAsync(definition, ExecutionJson.From(context), options, cancellationToken).ConfigureAwait(false);
+        var input = ExecutionJson.From(context);
+        var arn = $"arn:aws:states:{options.Region}:{options.Account}:execution:{options.StateMachineName}:{options.ExecutionName}";
+        var events = new JsonArray();
+        if (observer is not null)
+        {
+            events.Add(await observer.OnExecutionEventAsync(Message(1, "ExecutionStarted", new JsonObject { ["input"] = input.DeepClone() }, time, arn), input, cancellationToken).ConfigureAwait(false));
+        }
+
+        ExecutionResult result;
+        try
+        {
+            result = await runner.RunAsync(definition, input, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (observer is not null && cancellationToken.IsCancellationRequested)
+            {
+                await observer.OnExecutionEventAsync(Message(2, "ExecutionAborted", new JsonObject { ["cause"] = "killed" }, time, arn), input, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
+        if (observer is not null)
+        {
+            var type = result.Status switch
+            {
+                ExecutionResult.Succeeded => "ExecutionSucceeded",
+                ExecutionResult.Failed => "ExecutionFailed",
+                ExecutionResult.TimedOut => "ExecutionTimedOut",
+                _ => "ExecutionAborted",
+            };
+            var details = new JsonObject { ["output"] = result.Output?.DeepClone(), ["error"] = result.Error, ["cause"] = result.Cause };
+            events.Add(await observer.OnExecutionEventAsync(Message(2, type, details, time, arn), input, CancellationToken.None).ConfigureAwait(false));
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
-        await File.WriteAllTextAsync(logPath, result.ToJsonLine(includeHistory: true) + "\n", CancellationToken.None).ConfigureAwait(false);
+        var log = result.ToJsonObject(includeHistory: true);
+        if (observer is not null)
+        {
+            log["events"] = events;
+        }
+
+        await File.WriteAllTextAsync(logPath, log.ToJsonString() + "\n", CancellationToken.None).ConfigureAwait(false);
         if (result.Status != ExecutionResult.Succeeded)
         {
             throw new ComputeTargetFailedException($"the state machine ended {result.Status}: {result.Error}: {result.Cause}", logPath);
@@ -43,4 +81,14 @@ internal static class StateMachineTarget
             await File.WriteAllTextAsync(Path.Combine(context.Output.Path, "output.json"), output.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    private static JsonObject Message(long id, string type, JsonObject details, TimeProvider time, string arn) => new()
+    {
+        ["id"] = id,
+        ["type"] = type,
+        ["details"] = details,
+        ["previous_event_id"] = id - 1,
+        ["event_timestamp"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+        ["execution_arn"] = arn,
+    };
 }
