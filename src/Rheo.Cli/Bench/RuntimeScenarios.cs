@@ -25,6 +25,7 @@ internal static class RuntimeScenarios
         await app.ActivateAsync(cancellationToken).ConfigureAwait(false);
         var signals = Enumerable.Range(0, events).Select(i => orders["r" + (i % 100).ToString(System.Globalization.CultureInfo.InvariantCulture)][Start.AddDays(i / 100)]).ToList();
 
+        var memory = Allocations.Start();
         var watch = Stopwatch.StartNew();
         foreach (var chunk in signals.Chunk(10_000))
         {
@@ -33,13 +34,21 @@ internal static class RuntimeScenarios
 
         await app.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
         watch.Stop();
+        var (allocated, gen0, gen2) = memory.Stop();
         var pending = (await app.GetPendingGroupsAsync("joined", cancellationToken).ConfigureAwait(false)).Count;
         if (pending != events)
         {
             throw new InvalidOperationException($"Expected {events} pending groups, found {pending}.");
         }
 
-        return [new Figure("routing.events_per_s", events / watch.Elapsed.TotalSeconds, "events/s"), new Figure("routing.events", events, "events")];
+        return
+        [
+            new Figure("routing.events_per_s", events / watch.Elapsed.TotalSeconds, "events/s"),
+            new Figure("routing.events", events, "events"),
+            new Figure("routing.allocated_per_event", allocated / (double)events, "bytes"),
+            new Figure("routing.gc_gen0", gen0, "collections"),
+            new Figure("routing.gc_gen2", gen2, "collections"),
+        ];
     }
 
     /// <summary>A 3-route no-op chain T → A → B → C backfilled for <paramref name="partitions"/> days by timer events.</summary>
@@ -54,10 +63,12 @@ internal static class RuntimeScenarios
         await app.ActivateAsync(cancellationToken).ConfigureAwait(false);
         var events = Enumerable.Range(0, partitions).Select(i => t[Start.AddDays(i)]).ToList();
 
+        var memory = Allocations.Start();
         var watch = Stopwatch.StartNew();
         await app.ProcessAsync(events, cancellationToken).ConfigureAwait(false);
         await app.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
         watch.Stop();
+        var (allocated, gen0, _) = memory.Stop();
         var done = (await app.GetExecutionsAsync("C", limit: int.MaxValue, cancellationToken: cancellationToken).ConfigureAwait(false)).Count(e => e.Status == Runtime.Storage.ExecutionStatus.Succeeded);
         if (done != partitions)
         {
@@ -70,6 +81,8 @@ internal static class RuntimeScenarios
             new Figure("backfill.executions_per_s", 3.0 * partitions / watch.Elapsed.TotalSeconds, "executions/s"),
             new Figure("backfill.time", watch.Elapsed.TotalSeconds, "s"),
             new Figure("backfill.executions", 3.0 * partitions, "executions"),
+            new Figure("backfill.allocated_per_execution", allocated / (3.0 * partitions), "bytes"),
+            new Figure("backfill.gc_gen0", gen0, "collections"),
         ];
     }
 
@@ -143,5 +156,14 @@ internal static class RuntimeScenarios
             {
             }
         }
+    }
+
+    /// <summary>Bytes allocated (all threads) and collections over a measured region: steadier than time on a busy machine.</summary>
+    private readonly record struct Allocations(long Bytes, int Gen0, int Gen2)
+    {
+        public static Allocations Start() => new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(2));
+
+        public (long Bytes, int Gen0, int Gen2) Stop() =>
+            (GC.GetTotalAllocatedBytes(precise: true) - Bytes, GC.CollectionCount(0) - Gen0, GC.CollectionCount(2) - Gen2);
     }
 }

@@ -106,6 +106,9 @@ public sealed class DimensionFilter
     /// <summary>Whether a concrete partition passes the filter.</summary>
     public bool Admits(Partition partition) => AdmitAt(partition.AsSpan(), 0, []);
 
+    // The same check over values that are not (yet) a partition, without allocating one.
+    internal bool Admits(ReadOnlySpan<DimensionValue> values) => IsAllPass || AdmitAt(values, 0, []);
+
     /// <summary>
     /// The concrete partitions an admitted event expands into, TIP first: the event's partition with every level's
     /// range applied (e.g. 7 days for <c>_:-7</c>).

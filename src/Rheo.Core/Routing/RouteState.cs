@@ -401,7 +401,7 @@ public sealed class RouteState
             values[provider.TargetDim] = value;
         }
 
-        if (mask == (1 << input.Spec.Count) - 1 && input.Spec.Count > 0 && !input.Filter.Admits(Partition.Of([.. values])))
+        if (mask == (1 << input.Spec.Count) - 1 && input.Spec.Count > 0 && !input.Filter.Admits((ReadOnlySpan<DimensionValue>)values))
         {
             return false;
         }

@@ -62,7 +62,8 @@ public sealed class TriggerGroup
 
     internal TriggeredExecution? Pending { get; set; }
 
-    internal int NextCheckpoint { get; set; }
+    /// <summary>The index of the next pending-node checkpoint to fire.</summary>
+    public int NextCheckpoint { get; internal set; }
 
     /// <summary>The group in a form to persist and restore with <see cref="RouteState.Restore"/>.</summary>
     public TriggerGroupSnapshot ToSnapshot() => new(Id, CreatedAt, [.. Datums], [.. CompletedPartitions], NextCheckpoint);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Rheo.Runtime.Nodes;
 
@@ -10,6 +11,8 @@ namespace Rheo.Runtime.Data;
 internal sealed class LocalDataStorage
 {
     public const string CompletionFile = "_SUCCESS";
+
+    private static readonly SearchValues<char> SafeCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+,@");
 
     public LocalDataStorage(string applicationRoot)
     {
@@ -35,6 +38,11 @@ internal sealed class LocalDataStorage
         if (value is "." or "..")
         {
             return value.Replace(".", "%2E", StringComparison.Ordinal);
+        }
+
+        if (!value.AsSpan().ContainsAnyExcept(SafeCharacters))
+        {
+            return value;
         }
 
         var text = new StringBuilder(value.Length);

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rheo.Core.Dimensions;
 using Rheo.Core.Routing;
@@ -7,28 +10,60 @@ namespace Rheo.Runtime.Engine;
 /// <summary>The engine-owned JSON of pending groups and execution inputs (the store keeps it opaque).</summary>
 internal static class StateJson
 {
+    // The processor writes groups from one thread at a time; one buffer per thread saves an allocation per group.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _buffer;
+
     public static string WriteGroup(Route route, ActiveTopology topology, TriggerGroup group)
     {
-        var received = new JsonArray();
-        for (var i = 0; i < group.Received.Count; i++)
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            received.Add(group.Received[i] is { } p ? Values(route.Inputs[i].Spec, p) : null);
+            writer.WriteStartObject();
+            writer.WriteNumber("id", group.Id);
+            writer.WriteNumber("createdAt", group.CreatedAt.ToUnixTimeMilliseconds());
+            writer.WriteStartArray("received");
+            for (var i = 0; i < group.Received.Count; i++)
+            {
+                if (group.Received[i] is { } p)
+                {
+                    WriteValues(writer, route.Inputs[i].Spec, p);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("completed");
+            foreach (var (node, partition) in group.CompletedPartitions)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("node", node);
+                writer.WritePropertyName("values");
+                WriteValues(writer, topology.SpecOf(node), partition);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("nextCheckpoint", group.NextCheckpoint);
+            writer.WriteEndObject();
         }
 
-        var completed = new JsonArray();
-        foreach (var (node, partition) in group.CompletedPartitions)
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteValues(Utf8JsonWriter writer, DimensionSpec spec, Partition partition)
+    {
+        writer.WriteStartArray();
+        for (var i = 0; i < partition.Count; i++)
         {
-            completed.Add(new JsonObject { ["node"] = node, ["values"] = Values(topology.SpecOf(node), partition) });
+            writer.WriteStringValue(spec[i].Render(partition[i]));
         }
 
-        return new JsonObject
-        {
-            ["id"] = group.Id,
-            ["createdAt"] = group.CreatedAt.ToUnixTimeMilliseconds(),
-            ["received"] = received,
-            ["completed"] = completed,
-            ["nextCheckpoint"] = group.ToSnapshot().NextCheckpoint,
-        }.ToJsonString();
+        writer.WriteEndArray();
     }
 
     public static TriggerGroupSnapshot ReadGroup(Route route, ActiveTopology topology, string json)
