@@ -77,6 +77,9 @@ public sealed partial class Application : IAsyncDisposable
     /// <summary>Whether this instance runs the application's processor.</summary>
     public bool RunsProcessor => _processor is not null;
 
+    /// <summary>The state data of the application's store (shared by every application on that store), for the state data client of state machine tasks.</summary>
+    public States.StateDataStore StateData => field ??= new States.StateDataStore(_store);
+
     /// <summary>A node of the development context, else of the active topology.</summary>
     /// <exception cref="KeyNotFoundException">No such node; the message lists the known ids.</exception>
     public Signal this[string id] => Find(id)?.Signal

@@ -282,6 +282,61 @@ public sealed class SqliteRheoStore : IRheoStore
             return s.Statement(DeleteApplication).With("$app", app).Execute();
         }, "delete the application", cancellationToken);
 
+    /// <inheritdoc />
+    public Task PutStateItemsAsync(string table, string partitionKey, IReadOnlyList<StateItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items)
+        {
+            ArgumentNullException.ThrowIfNull(item?.Json, nameof(items));
+        }
+
+        return items.Count == 0
+            ? Task.CompletedTask
+            : WriteAsync((table, partitionKey, items), static (s, x) =>
+            {
+                var upsert = s.Statement(UpsertStateItem);
+                foreach (var item in x.items)
+                {
+                    upsert.With("$table", x.table).With("$partition_key", x.partitionKey).With("$idx", item.Index).With("$json", item.Json).Execute();
+                }
+
+                return 0;
+            }, "table", table, "put state data items", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetStateItemAsync(string table, string partitionKey, int index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return ReadAsync((table, partitionKey, index), static (s, x) => s.Statement(ReadStateItem)
+            .With("$table", x.table)
+            .With("$partition_key", x.partitionKey)
+            .With("$idx", x.index)
+            .TextScalar(), "table", table, "read a state data item", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StateItem>> GetStateItemsAsync(string table, string partitionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return ReadAsync<(string Table, string PartitionKey), IReadOnlyList<StateItem>>((table, partitionKey), static (s, x) => s.Statement(ReadStateItems)
+            .With("$table", x.Table)
+            .With("$partition_key", x.PartitionKey)
+            .ReadAll(static rows => new StateItem(rows.Int32(0), rows.Text(1))), "table", table, "read state data items", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> DeleteStateItemsAsync(string table, string partitionKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return WriteAsync((table, partitionKey), static (s, x) => s.Statement(DeleteStateItems)
+            .With("$table", x.table)
+            .With("$partition_key", x.partitionKey)
+            .Execute(), "table", table, "delete state data items", cancellationToken);
+    }
+
     /// <summary>Closes the store's connections after the write in progress, if any, has finished.</summary>
     /// <remarks>Nothing needs flushing: every write method has committed before it returned.</remarks>
     public async ValueTask DisposeAsync()
@@ -504,9 +559,13 @@ public sealed class SqliteRheoStore : IRheoStore
         }
     }
 
-    private async Task<TResult> WriteAsync<TState, TResult>(string application, TState state, Func<SqliteSession, string, TState, TResult> write, string operation, CancellationToken cancellationToken)
+    private Task<TResult> WriteAsync<TState, TResult>(string application, TState state, Func<SqliteSession, string, TState, TResult> write, string operation, CancellationToken cancellationToken) =>
+        WriteAsync((application, state, write), static (s, x) => x.write(s, x.application, x.state), "application", application, operation, cancellationToken);
+
+    /// <summary>Runs <paramref name="write"/> in one transaction on the writer; <paramref name="kind"/> and <paramref name="name"/> say in an error what was written (an application, a state data table).</summary>
+    private async Task<TResult> WriteAsync<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> write, string kind, string name, string operation, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -519,7 +578,7 @@ public sealed class SqliteRheoStore : IRheoStore
             _writer.Statement(Begin).Execute();
             try
             {
-                var result = write(_writer, application, state);
+                var result = write(_writer, state);
                 _writer.Statement(Commit).Execute();
                 _checkpointer.CountPagesWritten(_writer.Connection.Handle!);
                 return result;
@@ -532,7 +591,7 @@ public sealed class SqliteRheoStore : IRheoStore
         }
         catch (SqliteException e)
         {
-            throw SqliteStoreException.From(e, Path, $"{operation} of application '{application}'");
+            throw SqliteStoreException.From(e, Path, $"{operation} of {kind} '{name}'");
         }
         finally
         {
@@ -540,9 +599,13 @@ public sealed class SqliteRheoStore : IRheoStore
         }
     }
 
-    private Task<TResult> ReadAsync<TState, TResult>(string application, TState state, Func<SqliteSession, string, TState, TResult> read, string operation, CancellationToken cancellationToken)
+    private Task<TResult> ReadAsync<TState, TResult>(string application, TState state, Func<SqliteSession, string, TState, TResult> read, string operation, CancellationToken cancellationToken) =>
+        ReadAsync((application, state, read), static (s, x) => x.read(s, x.application, x.state), "application", application, operation, cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on a pooled reader; <paramref name="kind"/> and <paramref name="name"/> say in an error what was read.</summary>
+    private Task<TResult> ReadAsync<TState, TResult>(TState state, Func<SqliteSession, TState, TResult> read, string kind, string name, string operation, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(application);
+        ArgumentNullException.ThrowIfNull(name);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (cancellationToken.IsCancellationRequested)
         {
@@ -554,11 +617,11 @@ public sealed class SqliteRheoStore : IRheoStore
         try
         {
             session = RentReader();
-            return Task.FromResult(read(session, application, state));
+            return Task.FromResult(read(session, state));
         }
         catch (SqliteException e)
         {
-            return Task.FromException<TResult>(SqliteStoreException.From(e, Path, $"{operation} of application '{application}'"));
+            return Task.FromException<TResult>(SqliteStoreException.From(e, Path, $"{operation} of {kind} '{name}'"));
         }
         finally
         {

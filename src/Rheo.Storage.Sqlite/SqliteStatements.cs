@@ -125,4 +125,14 @@ internal static class SqliteStatements
         + ((filters & 1) != 0 ? " AND route_id = $route" : "")
         + ((filters & 2) != 0 ? " AND name = $metric" : "")
         + " ORDER BY rowid"))];
+
+    // State data: store-wide, keyed by table name, partition key and index.
+    public static readonly SqlStatement UpsertStateItem = new("""
+        INSERT INTO state_data (table_name, partition_key, idx, json) VALUES ($table, $partition_key, $idx, $json)
+        ON CONFLICT (table_name, partition_key, idx) DO UPDATE SET json = excluded.json
+        """);
+
+    public static readonly SqlStatement ReadStateItem = new("SELECT json FROM state_data WHERE table_name = $table AND partition_key = $partition_key AND idx = $idx");
+    public static readonly SqlStatement ReadStateItems = new("SELECT idx, json FROM state_data WHERE table_name = $table AND partition_key = $partition_key ORDER BY idx");
+    public static readonly SqlStatement DeleteStateItems = new("DELETE FROM state_data WHERE table_name = $table AND partition_key = $partition_key");
 }

@@ -3,8 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rheo.CSharp.Flows;
 using Rheo.Runtime.States;
+using Rheo.Runtime.Storage;
 using Rheo.States;
 using Rheo.States.Validation;
+using Rheo.Storage.Sqlite;
 
 namespace Rheo.Cli.States;
 
@@ -130,9 +132,10 @@ internal static class StatesCommands
         var region = new Option<string>("--region") { Description = "The AWS region used in ARNs.", DefaultValueFactory = _ => "us-east-1" };
         var role = new Option<string?>("--role-arn") { Description = "The role ARN reported by $$.Execution.RoleArn." };
         var history = new Option<bool>("--history") { Description = "Add the execution history to the output line." };
+        var root = new Option<DirectoryInfo?>("--root") { Description = "For a C# flow: keep state data in the local store under this folder (<root>/rheo.db), where it outlives the run (default: in memory)." };
         var command = new Command("run", "Run a state machine or a C# flow and print one JSON line: {\"status\", \"output\", \"error\", \"cause\"}.")
         {
-            file, input, stateMachine, machine, execution, account, region, role, history,
+            file, input, stateMachine, machine, execution, account, region, role, history, root,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -155,7 +158,7 @@ internal static class StatesCommands
                 RecordHistory = parse.GetValue(history),
             };
             var result = flow
-                ? await RunFlowAsync(path.ToString(), definition, parse.GetValue(stateMachine)!, inputText, options, error, cancellationToken).ConfigureAwait(false)
+                ? await RunFlowAsync(path.ToString(), definition, parse.GetValue(stateMachine)!, inputText, options, parse.GetValue(root), error, cancellationToken).ConfigureAwait(false)
                 : await new StateMachineRunner().RunAsync(definition, inputText, options, cancellationToken).ConfigureAwait(false);
             if (result is null)
             {
@@ -170,8 +173,8 @@ internal static class StatesCommands
         return command;
     }
 
-    /// <summary>Compiles and runs a flow; an invalid flow is CREATE_FAILED like an invalid definition; null for an unknown state machine.</summary>
-    private static async Task<ExecutionResult?> RunFlowAsync(string path, string source, string stateMachine, string inputText, ExecutionOptions options, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Compiles and runs a flow; an invalid flow is CREATE_FAILED like an invalid definition; null for an unknown state machine or a store that cannot be opened.</summary>
+    private static async Task<ExecutionResult?> RunFlowAsync(string path, string source, string stateMachine, string inputText, ExecutionOptions options, DirectoryInfo? root, TextWriter error, CancellationToken cancellationToken)
     {
         var compilation = FlowCompiler.Compile(source, path);
         if (compilation.HasErrors)
@@ -195,8 +198,23 @@ internal static class StatesCommands
             return new ExecutionResult(ExecutionResult.StartFailed, null, "InvalidExecutionInput", $"The input is not valid JSON: {e.Message}", []);
         }
 
-        using var program = FlowProgram.Load(compilation);
-        return await program.RunAsync(stateMachine, input, options, cancellationToken).ConfigureAwait(false);
+        IRheoStore? store = null;
+        try
+        {
+            store = root is null ? null : new SqliteLocalStoreFactory().Open(root.FullName);
+        }
+        catch (Exception e) when (e is SqliteStoreException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"rheo: cannot open the store under '{root!.FullName}': {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        await using (store)
+        {
+            var stateData = store is null ? null : new StoreStateData(new StateDataStore(store));
+            using var program = FlowProgram.Load(compilation, new FlowProgramOptions { StateData = stateData is null ? null : stateData.ClientFor });
+            return await program.RunAsync(stateMachine, input, options, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     internal static async Task<string?> ReadAsync(FileInfo file, TextWriter error, CancellationToken cancellationToken)

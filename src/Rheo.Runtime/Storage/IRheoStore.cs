@@ -2,7 +2,7 @@ namespace Rheo.Runtime.Storage;
 
 /// <summary>
 /// The durable state of applications: topologies, the event queue, route state with pending groups, executions and
-/// compute records, timers and route metrics. One port, because routing an event must commit atomically what it
+/// compute records, timers and route metrics; and the state data of state machine tasks. One port, because routing an event must commit atomically what it
 /// consumed and what it produced (see docs/decisions/0012-one-transactional-store-port.md).
 /// </summary>
 /// <remarks>
@@ -58,6 +58,23 @@ public interface IRheoStore : IAsyncDisposable
 
     /// <summary>Removes everything the store holds for an application.</summary>
     Task DeleteApplicationAsync(string application, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces state data items under a table name and partition key, in one transaction.</summary>
+    /// <remarks>
+    /// State data belongs to the store, not to an application: a task reaches items another execution, application or
+    /// project stored by naming their table and partition key. All or nothing; an item whose index is already stored
+    /// replaces it, others under the same key stay.
+    /// </remarks>
+    Task PutStateItemsAsync(string table, string partitionKey, IReadOnlyList<StateItem> items, CancellationToken cancellationToken);
+
+    /// <summary>Reads the JSON of one state data item, or null when none is stored at that index.</summary>
+    Task<string?> GetStateItemAsync(string table, string partitionKey, int index, CancellationToken cancellationToken);
+
+    /// <summary>Reads every state data item under a table name and partition key, in index order (none: empty).</summary>
+    Task<IReadOnlyList<StateItem>> GetStateItemsAsync(string table, string partitionKey, CancellationToken cancellationToken);
+
+    /// <summary>Removes every state data item under a table name and partition key and returns how many there were.</summary>
+    Task<int> DeleteStateItemsAsync(string table, string partitionKey, CancellationToken cancellationToken);
 }
 
 /// <summary>Creates the store of a local application root; the SQLite adapter registers one (see <c>Application.Local</c>).</summary>

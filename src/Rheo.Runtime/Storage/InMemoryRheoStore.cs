@@ -5,6 +5,7 @@ public sealed class InMemoryRheoStore : IRheoStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, AppData> _apps = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Table, string PartitionKey), SortedDictionary<int, string>> _stateData = [];
 
     /// <inheritdoc />
     public Task<ApplicationRecord?> GetApplicationAsync(string application, CancellationToken cancellationToken)
@@ -231,6 +232,63 @@ public sealed class InMemoryRheoStore : IRheoStore
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task PutStateItemsAsync(string table, string partitionKey, IReadOnlyList<StateItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        ArgumentNullException.ThrowIfNull(items);
+        foreach (var item in items)
+        {
+            ArgumentNullException.ThrowIfNull(item?.Json, nameof(items));
+        }
+
+        lock (_lock)
+        {
+            if (!_stateData.TryGetValue((table, partitionKey), out var stored))
+            {
+                stored = [];
+                _stateData.Add((table, partitionKey), stored);
+            }
+
+            foreach (var item in items)
+            {
+                stored[item.Index] = item.Json;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<string?> GetStateItemAsync(string table, string partitionKey, int index, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_stateData.TryGetValue((table, partitionKey), out var stored) && stored.TryGetValue(index, out var json) ? json : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StateItem>> GetStateItemsAsync(string table, string partitionKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<StateItem>>(_stateData.TryGetValue((table, partitionKey), out var stored)
+                ? [.. stored.Select(i => new StateItem(i.Key, i.Value))]
+                : []);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<int> DeleteStateItemsAsync(string table, string partitionKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_stateData.Remove((table, partitionKey), out var stored) ? stored.Count : 0);
+        }
     }
 
     /// <inheritdoc />

@@ -177,3 +177,8 @@ public sealed class StoreBatch
     public bool IsEmpty => ConsumedThrough == 0 && Routes.Count == 0 && DeletedRoutes.Count == 0 && NewExecutions.Count == 0 && ExecutionUpdates.Count == 0
         && ComputeRecords.Count == 0 && Timers.Count == 0 && Metrics.Count == 0 && NewEvents.Count == 0;
 }
+
+/// <summary>An item of state data: JSON text at an index under a table name and partition key.</summary>
+/// <param name="Index">The item's index (the sort key); items of a partition key read back in index order.</param>
+/// <param name="Json">The item as JSON text, stored and returned as given.</param>
+public sealed record StateItem(int Index, string Json);

@@ -37,6 +37,38 @@ public sealed class FlowCommandsTests : IDisposable
         }
         """;
 
+    private const string NotesFlow = """
+        using System.Text.Json.Nodes;
+        using Rheo.Flows;
+        using static Rheo.Flows.Flow;
+
+        public sealed class Save : FlowTask
+        {
+            public override async Task<JsonNode?> RunAsync(JsonNode? input, TaskContext context, CancellationToken cancellationToken) =>
+                await context.StateData.PutGlobalItemAsync("notes", "latest", input!["note"]!.DeepClone(), cancellationToken: cancellationToken);
+        }
+
+        public sealed class Load : FlowTask
+        {
+            public override Task<JsonNode?> RunAsync(JsonNode? input, TaskContext context, CancellationToken cancellationToken) =>
+                context.StateData.GetGlobalItemAsync("notes", "latest", cancellationToken: cancellationToken);
+        }
+
+        public static class Machines
+        {
+            public static void Main(FlowData data)
+            {
+                data["saved"] = Run<Save>();
+            }
+
+            [Export]
+            public static void Read(FlowData data)
+            {
+                data["note"] = Run<Load>();
+            }
+        }
+        """;
+
     private readonly string _dir = Directory.CreateTempSubdirectory("rheo-flow-cli").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -126,5 +158,37 @@ public sealed class FlowCommandsTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("Main, Hourly", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_with_root_keeps_state_data_in_the_local_store_for_the_next_run()
+    {
+        var flow = Write("notes.cs", NotesFlow);
+        var note = Write("note.json", """{"note": {"text": "buy milk"}}""");
+        var empty = Write("empty.json", "{}");
+        var root = Path.Combine(_dir, "root");
+
+        var (saveExit, saved, _) = await CliRun.InvokeAsync("states", "run", flow, "--input", note, "--root", root);
+        var (readExit, read, _) = await CliRun.InvokeAsync("states", "run", flow, "--input", empty, "--state-machine", "Read", "--root", root);
+
+        Assert.Equal((0, 0), (saveExit, readExit));
+        JsonEquality.AssertJson("""{"status":"SUCCEEDED","output":{"note":{"text":"buy milk"},"saved":{"table_name":"notes","partition_key":"latest"}},"error":null,"cause":null}""", JsonNode.Parse(saved));
+        JsonEquality.AssertJson("""{"status":"SUCCEEDED","output":{"note":{"text":"buy milk"}},"error":null,"cause":null}""", JsonNode.Parse(read));
+        Assert.True(File.Exists(Path.Combine(root, "rheo.db")));
+    }
+
+    [Fact]
+    public async Task Run_without_root_keeps_state_data_in_memory_for_that_run_only()
+    {
+        var flow = Write("notes.cs", NotesFlow);
+        var note = Write("note.json", """{"note": "x"}""");
+        var empty = Write("empty.json", "{}");
+
+        await CliRun.InvokeAsync("states", "run", flow, "--input", note);
+        var (exit, read, _) = await CliRun.InvokeAsync("states", "run", flow, "--input", empty, "--state-machine", "Read");
+
+        var line = JsonNode.Parse(read)!;
+        Assert.Equal((0, "FAILED", "KeyNotFoundException"), (exit, line["status"]!.GetValue<string>(), line["error"]!.GetValue<string>()));
+        Assert.Contains("partition_key=latest sort_key=0 table_name=notes", line["cause"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

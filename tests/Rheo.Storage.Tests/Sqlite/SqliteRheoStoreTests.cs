@@ -94,13 +94,57 @@ public sealed class SqliteRheoStoreTests : RheoStoreContractTests
 
         await using var store = SqliteRheoStore.Open(path);
         await store.CommitAsync("app", Batch(b => b.NewExecutions.Add(Execution(8, "r", "EU"))), Ct);
+        await store.PutStateItemsAsync("t", "ex-1:k", [new StateItem(0, "\"kept\"")], Ct);
 
         Assert.Equal(SqliteSchema.Migrations.Count, store.SchemaVersion);
+        Assert.Equal("\"kept\"", await store.GetStateItemAsync("t", "ex-1:k", 0, Ct));
         AssertEvent(new EventRecord("a", ["x"], At(1)), Assert.Single(await store.ReadQueueAsync("app", 10, Ct)).Event);
         var executions = await store.GetExecutionsAsync("app", new ExecutionQuery(RouteId: "r"), Ct);
         Assert.Equal([8L, 7L], executions.Select(e => e.Id));
         AssertExecution(new ExecutionRecord(7, "r", "NA", ["NA"], "{}", ExecutionStatus.Running, At(2)), executions[1]);
         Assert.Equal([8L, 7L], (await store.GetExecutionsAsync("app", new ExecutionQuery(ActiveOnly: true), Ct)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task State_items_survive_reopening_the_file()
+    {
+        await Store.PutStateItemsAsync("t", "ex-1:k", [new StateItem(0, "{\"a\":1}"), new StateItem(1, "[2]")], Ct);
+        await Store.DisposeAsync();
+
+        await using var reopened = SqliteRheoStore.Open(DatabasePath);
+
+        Assert.Equal([new StateItem(0, "{\"a\":1}"), new StateItem(1, "[2]")], await reopened.GetStateItemsAsync("t", "ex-1:k", Ct));
+    }
+
+    [Fact]
+    public async Task A_second_store_on_the_same_file_reads_the_state_items_the_first_put()
+    {
+        await using var second = SqliteRheoStore.Open(DatabasePath);
+
+        await Store.PutStateItemsAsync("t", "p", [new StateItem(0, "1")], Ct);
+
+        Assert.Equal("1", await second.GetStateItemAsync("t", "p", 0, Ct));
+    }
+
+    [Fact]
+    public async Task Reading_state_items_uses_the_primary_key_without_sorting()
+    {
+        await Store.PutStateItemsAsync("t", "p", [new StateItem(0, "1")], Ct);
+        using var connection = OpenConnection(DatabasePath);
+        using var explain = new PreparedStatement(connection.Handle!, "EXPLAIN QUERY PLAN " + SqliteStatements.ReadStateItems.Sql);
+        explain.With("$table", "t").With("$partition_key", "p");
+
+        var plan = new List<string>();
+        using (var rows = explain.Query())
+        {
+            while (rows.Read())
+            {
+                plan.Add(rows.Text(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains("INDEX sqlite_autoindex_state_data_1 (table_name=? AND partition_key=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
     [Fact]
