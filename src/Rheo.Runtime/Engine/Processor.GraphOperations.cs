@@ -71,7 +71,11 @@ internal sealed partial class Processor
             {
                 foreach (var (rr, values, _) in rendered)
                 {
-                    File.Delete(Path.Combine(_data.PartitionPath(rr.Id, values), LocalDataStorage.CompletionFile));
+                    var folder = _data.PartitionPath(rr.Id, values);
+                    if (Directory.Exists(folder))
+                    {
+                        File.Delete(Path.Combine(folder, LocalDataStorage.CompletionFile));
+                    }
                 }
 
                 reset.Result.TrySetResult(ids);
