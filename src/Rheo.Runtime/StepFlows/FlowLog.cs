@@ -24,8 +24,11 @@ public enum FlowLogLevel
 /// <param name="Message">The message.</param>
 public sealed record FlowLogLine(string Source, FlowLogLevel Level, string Period, string Message)
 {
+    /// <summary>The level as written: <c>INFO</c>, <c>WARN</c> or <c>ERROR</c>.</summary>
+    public string LevelWord => FlowLogs.Word(Level);
+
     /// <summary>The line as written.</summary>
-    public override string ToString() => $"{Source} {FlowLogs.Word(Level)} [{Period}] {Message}";
+    public override string ToString() => $"{Source} {LevelWord} [{Period}] {Message}";
 
     /// <summary>Parses a written line; null when it is not one.</summary>
     public static FlowLogLine? Parse(string line)
