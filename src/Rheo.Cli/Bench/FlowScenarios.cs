@@ -22,7 +22,7 @@ internal static class FlowScenarios
                 all.Add(flow.Step($"s{i}", FlowAction.Identity(), after: after));
             }
 
-            var node = app.AddFlow(flow);
+            var node = app.AddStepFlow(flow);
             await app.ActivateAsync(cancellationToken).ConfigureAwait(false);
             var period = node["2024-05-01"];
             var options = new FlowRunOptions { NominalClusters = 4 };

@@ -10,7 +10,7 @@ public sealed partial class Application
     /// Runs a flow node for a period in one of synergy_flow's four modes: <see cref="FlowRunMode.Run"/>,
     /// <see cref="FlowRunMode.Recover"/>, <see cref="FlowRunMode.RunOne"/> or <see cref="FlowRunMode.RunFrom"/>. The
     /// flow's steps are the node and every data node upstream of it with the same dimensions; any application's node
-    /// can be run this way, not only those of <see cref="FlowApplicationExtensions.AddFlow"/>.
+    /// can be run this way, not only those of <see cref="FlowApplicationExtensions.AddStepFlow"/>.
     /// </summary>
     /// <param name="flow">The flow node and period: <c>app["daily"]["2024-05-01"]</c>.</param>
     /// <param name="mode">The mode.</param>

@@ -7,7 +7,7 @@ namespace Rheo.Runtime.StepFlows;
 
 /// <summary>
 /// A flow definition (synergy_flow's workflow): a DAG of steps, each with pre actions, one main action and post
-/// actions, run for one period at a time. <see cref="FlowApplicationExtensions.AddFlow"/> turns it into nodes of an
+/// actions, run for one period at a time. <see cref="FlowApplicationExtensions.AddStepFlow"/> turns it into nodes of an
 /// application: a period source, one data node per step and a node named after the flow that completes when every
 /// step did.
 /// </summary>
@@ -106,7 +106,7 @@ public static class FlowApplicationExtensions
     /// </summary>
     /// <returns>The flow node's signal: index it with a period (<c>flow["2024-05-01"]</c>) to run or poll the flow.</returns>
     /// <exception cref="ArgumentException">The flow has no steps, or a node id is taken.</exception>
-    public static Signal AddFlow(this Application application, StepFlow flow)
+    public static Signal AddStepFlow(this Application application, StepFlow flow)
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(flow);

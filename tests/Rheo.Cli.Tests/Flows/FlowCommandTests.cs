@@ -18,7 +18,7 @@ public sealed class FlowCommandTests
                 var a = flow.Step("A", FlowAction.Shell("echo extracted"));
                 var b = flow.Step("B", FlowAction.Shell($"test -f '{marker}'", name: "check"), after: [a]);
                 flow.Step("C", FlowAction.Identity(), after: [b]);
-                app.AddFlow(flow);
+                app.AddStepFlow(flow);
                 await app.ActivateAsync();
             }
 

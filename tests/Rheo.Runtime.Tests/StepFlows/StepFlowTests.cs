@@ -139,7 +139,7 @@ public sealed class StepFlowTests
         var flow = new StepFlow("order");
         var ok = flow.Step("ok", FlowAction.Run<JournalAction>(name: "main"), pre: [FlowAction.Run<JournalAction>(name: "pre1"), FlowAction.Run<JournalAction>(name: "pre2")], post: [FlowAction.Run<JournalAction>(name: "post1")]);
         flow.Step("bad", FlowAction.Run<JournalAction>(name: "main"), pre: [FlowAction.Fail("not ready", name: "gate")], post: [FlowAction.Run<JournalAction>(name: "post1")], after: [ok]);
-        var node = app.AddFlow(flow);
+        var node = app.AddStepFlow(flow);
         await app.ActivateAsync();
 
         var result = await app.RunFlowAsync(node[Period], FlowRunMode.Run);
@@ -190,7 +190,7 @@ public sealed class StepFlowTests
             previous = flow.Step($"s{i}", FlowAction.Sleep(TimeSpan.FromMilliseconds(10)), after: i < 6 ? [flow.Steps[0]] : [previous]);
         }
 
-        var node = app.AddFlow(flow);
+        var node = app.AddStepFlow(flow);
         await app.ActivateAsync();
         await app.RunFlowAsync(node[Period], FlowRunMode.Run);
         var provider = new CountingClusters();
@@ -213,7 +213,7 @@ public sealed class StepFlowTests
         await using var app = Application.Local("reentrant", root.Path, TestApps.Fast());
         var flow = new StepFlow("ctx") { Settings = { ["region"] = "eu" }, Credentials = { ["token"] = "RHEO_TEST_FLOW_TOKEN" } };
         flow.Step("count", FlowAction.Run(new CountingAction { Count = 10 }));
-        var node = app.AddFlow(flow);
+        var node = app.AddStepFlow(flow);
         await app.ActivateAsync();
 
         var runs = await Task.WhenAll(((string[])["2024-05-01", "2024-05-02", "2024-05-03"]).Select(p => app.RunFlowAsync(node[p], FlowRunMode.Run)));
@@ -238,7 +238,7 @@ public sealed class StepFlowTests
         var flow = new StepFlow("sh") { Settings = { ["target"] = "warehouse" } };
         flow.Step("load", FlowAction.Shell("echo \"$RHEO_FLOW $RHEO_STEP $RHEO_PERIOD $RHEO_SETTING_TARGET\" > out.txt; echo loaded; echo careful >&2"));
         flow.Step("broken", FlowAction.Shell("exit 7", name: "exit"));
-        var node = app.AddFlow(flow);
+        var node = app.AddStepFlow(flow);
         await app.ActivateAsync();
 
         var result = await app.RunFlowAsync(node[Period], FlowRunMode.Run);
@@ -262,7 +262,7 @@ public sealed class StepFlowTests
             app.CreateData("B", inputs: [a], computeTargets: [ComputeTarget.NoOp]);
             var flow = new StepFlow("stored");
             flow.Step("one", FlowAction.Sleep(TimeSpan.FromMilliseconds(1)), pre: [FlowAction.Identity()]);
-            app.AddFlow(flow);
+            app.AddStepFlow(flow);
             await app.ActivateAsync();
 
             var plain = await app.RunFlowAsync(app["B"][Period], FlowRunMode.Run);
@@ -293,7 +293,7 @@ public sealed class StepFlowTests
         var b = flow.Step("B", FlowAction.Run(new FailUnlessFileExists { Path = Marker(root) }, name: "load"), pre: [FlowAction.Identity("check")], post: [FlowAction.Identity("notify")], after: [a]);
         var c = flow.Step("C", FlowAction.Sleep(TimeSpan.FromMilliseconds(5)), after: [a]);
         flow.Step("D", FlowAction.Identity(), after: [b, c]);
-        var node = app.AddFlow(flow);
+        var node = app.AddStepFlow(flow);
         await app.ActivateAsync();
         return node;
     }
