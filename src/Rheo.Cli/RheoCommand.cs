@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rheo.Cli.Bench;
+using Rheo.Cli.Flows;
 using Rheo.Cli.Jobs;
 using Rheo.Cli.States;
 
@@ -14,6 +15,7 @@ internal static class RheoCommand
         root.Subcommands.Add(StatesCommands.Create(output, error));
         root.Subcommands.Add(BenchCommands.Create(output));
         root.Subcommands.Add(JobCommands.Create(output, error));
+        root.Subcommands.Add(FlowCommands.Create(output, error));
         return root;
     }
 

@@ -416,6 +416,7 @@ public sealed partial class Application : IAsyncDisposable
         {
             ExecutionStatus.Succeeded => new PollResult(PollStatus.Succeeded, new LocalDataStorage(Root).PartitionPath(route.Id, route.OutputSpec.Render(output)), latest, records),
             ExecutionStatus.Pending or ExecutionStatus.Running => new PollResult(PollStatus.Running, null, latest, records),
+            ExecutionStatus.Reset => new PollResult(PollStatus.Reset, null, latest, records),
             _ => new PollResult(PollStatus.Failed, null, latest, records),
         };
     }

@@ -17,6 +17,9 @@ public enum PollStatus
 
     /// <summary>The newest execution failed or was killed; the compute records say why.</summary>
     Failed,
+
+    /// <summary>A graph operation reset the partition and it has not run since (see <see cref="Storage.ExecutionStatus.Reset"/>).</summary>
+    Reset,
 }
 
 /// <summary>The answer of <see cref="Application.PollAsync"/>.</summary>

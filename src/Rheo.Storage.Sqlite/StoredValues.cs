@@ -23,7 +23,8 @@ internal static class StoredValues
         (ExecutionStatus.Succeeded, "succeeded"),
         (ExecutionStatus.Failed, "failed"),
         (ExecutionStatus.Killed, "killed"),
-        (ExecutionStatus.Skipped, "skipped"));
+        (ExecutionStatus.Skipped, "skipped"),
+        (ExecutionStatus.Reset, "reset"));
 
     public static StoredWords<ComputeStatus> ComputeStatuses { get; } = new(
         (ComputeStatus.Succeeded, "succeeded"),

@@ -29,6 +29,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(states);
         bench.Subcommands.Add(Runtime(output, json, "routing", "Events routed per second into pending groups, durable on SQLite.", "--events", 100_000, RuntimeScenarios.RoutingAsync));
         bench.Subcommands.Add(Runtime(output, json, "backfill", "No-op executions per second over a 3-route chain backfilled by timer events, durable on SQLite.", "--partitions", 10_000, RuntimeScenarios.BackfillAsync));
+        bench.Subcommands.Add(Runtime(output, json, "flow", "Wall time of run, run again, run_from the middle and run_one on a layered flow of identity steps, durable on SQLite.", "--steps", 100, FlowScenarios.ModesAsync));
         bench.Subcommands.Add(Runtime(output, json, "latency", "Upstream success to downstream compute start (p50, p99), durable on SQLite.", "--samples", 1_000, RuntimeScenarios.LatencyAsync));
         return bench;
     }

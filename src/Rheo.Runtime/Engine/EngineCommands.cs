@@ -22,7 +22,11 @@ internal sealed record ExecutionDoneCommand(long ExecutionId, ExecutionStatus St
 internal sealed record ExecutionCheckpointCommand(long ExecutionId, HookCheckpoint Checkpoint, DateTimeOffset At) : EngineCommand;
 
 /// <summary>Runs a route for an output with given inputs (execute); completes with the execution id (an active one for the same output, if any).</summary>
-internal sealed record ExecuteCommand(string RouteId, Partition Output, IReadOnlyList<MaterializedInput> Inputs, TaskCompletionSource<long> Result) : EngineCommand;
+/// <remarks>A graph-operation trigger (see <see cref="GraphTriggers"/>) makes an execution that does not propagate downstream: the operation runs the graph itself.</remarks>
+internal sealed record ExecuteCommand(string RouteId, Partition Output, IReadOnlyList<MaterializedInput> Inputs, TaskCompletionSource<long> Result, string Trigger = "execute") : EngineCommand;
+
+/// <summary>Resets output partitions for a graph operation: a <c>Reset</c> execution per partition, then their completion markers are removed; fails (changing nothing) when one of them is active.</summary>
+internal sealed record ResetCommand(IReadOnlyList<(string RouteId, Partition Output)> Outputs, string Trigger, TaskCompletionSource<IReadOnlyList<long>> Result) : EngineCommand;
 
 internal sealed record KillCommand(string RouteId, string OutputKey, TaskCompletionSource<bool> Result) : EngineCommand;
 

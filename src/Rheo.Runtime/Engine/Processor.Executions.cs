@@ -186,6 +186,9 @@ internal sealed partial class Processor
                 var jobLog = LogPrefix(context, index) + ".json";
                 await JobMapTarget.RunAsync(job, context, jobLog, _time, _logger, token).ConfigureAwait(false);
                 return jobLog;
+            case StepFlows.FlowActionTarget action:
+                await StepFlows.FlowActionRunner.RunAsync(action, context, Path.GetDirectoryName(_logRoot)!, token).ConfigureAwait(false);
+                return null;
             default:
                 throw new InvalidOperationException($"Unknown compute target {target.GetType().Name}.");
         }

@@ -147,10 +147,10 @@ internal sealed partial class Processor : IAsyncDisposable
         }
     }
 
-    public async Task<long> ExecuteAsync(string routeId, Partition output, IReadOnlyList<MaterializedInput> inputs, CancellationToken cancellationToken)
+    public async Task<long> ExecuteAsync(string routeId, Partition output, IReadOnlyList<MaterializedInput> inputs, CancellationToken cancellationToken, string trigger = "execute")
     {
         var result = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(new ExecuteCommand(routeId, output, inputs, result));
+        Post(new ExecuteCommand(routeId, output, inputs, result, trigger));
         return await result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -428,7 +428,10 @@ internal sealed partial class Processor : IAsyncDisposable
                     break;
                 }
 
-                StartExecution(target, execute.Output, execute.Inputs, "execute", batch, now, execute.Result);
+                StartExecution(target, execute.Output, execute.Inputs, execute.Trigger, batch, now, execute.Result);
+                break;
+            case ResetCommand reset:
+                Reset(reset, batch, now);
                 break;
             case KillCommand kill:
                 if (_activeByOutput.TryGetValue((kill.RouteId, kill.OutputKey), out var id))
@@ -472,7 +475,11 @@ internal sealed partial class Processor : IAsyncDisposable
         {
             RheoTelemetry.ExecutionsSucceeded.Add(1);
             Hook(run.Route, HookType.ExecutionSuccess, hooks?.OnSuccess, run.Dimensions, batch, now, executionId: run.Record.Id);
-            if (_paused)
+            if (GraphTriggers.IsGraphOperation(run.Record.Trigger))
+            {
+                // The graph operation that started it runs the successors itself (see Processor.GraphOperations.cs).
+            }
+            else if (_paused)
             {
                 batch.NewEvents.Add(new EventRecord(run.Route.Id, run.Record.Output, now));
             }

@@ -136,6 +136,7 @@ internal static class TopologyJson
                     ["retryCount"] = m.RetryCount,
                 },
                 JobMapComputeTarget j => new JsonObject { ["kind"] = "jobMap", ["map"] = j.Map, ["taskAssemblies"] = Strings(j.TaskAssemblies), ["retryCount"] = j.RetryCount },
+                StepFlows.FlowActionTarget a => WriteFlowAction(a),
                 _ => throw new ArgumentException($"Node '{d.Id}': the compute target {t.GetType().Name} cannot be persisted."),
             });
         }
@@ -294,8 +295,29 @@ internal static class TopologyJson
             (double?)t["timeoutSeconds"] is { } s ? TimeSpan.FromSeconds(s) : null, (int)t["retryCount"]!),
         "stateMachine" => new StateMachineComputeTarget((string?)t["name"], (string)t["definition"]!, (string?)t["tasks"], (int)t["retryCount"]!),
         "jobMap" => new JobMapComputeTarget((string)t["map"]!, ReadStrings(t["taskAssemblies"]), (int)t["retryCount"]!),
+        "flowAction" => ReadFlowAction(t),
         var kind => throw new InvalidOperationException($"The stored topology holds a compute target of unknown kind '{kind}'."),
     };
+
+    private static JsonObject WriteFlowAction(StepFlows.FlowActionTarget a) => new()
+    {
+        ["kind"] = "flowAction",
+        ["step"] = a.Step,
+        ["phase"] = a.Phase.ToString(),
+        ["index"] = a.Index,
+        ["count"] = a.Count,
+        ["action"] = a.Action.Kind,
+        ["name"] = a.Action.Name,
+        ["arguments"] = new JsonObject([.. a.Action.Arguments.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]),
+        ["retryCount"] = a.RetryCount,
+    };
+
+    private static StepFlows.FlowActionTarget ReadFlowAction(JsonObject t) => new(
+        (string)t["step"]!,
+        Enum.Parse<StepFlows.FlowActionPhase>((string)t["phase"]!),
+        new StepFlows.FlowAction((string)t["action"]!, (string)t["name"]!, t["arguments"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal), (int)t["retryCount"]!),
+        (int)t["index"]!,
+        (int)t["count"]!);
 
     private static HookRef? Hook(JsonNode? node) => (string?)node is { } name ? new HookRef(name) : null;
 

@@ -45,6 +45,9 @@ public enum ExecutionStatus
 
     /// <summary>Not run: an execution for the same output was already active.</summary>
     Skipped,
+
+    /// <summary>Not run: a graph operation (run, recover, run_one, run_from) reset the partition, so earlier executions no longer count and its completion marker is gone.</summary>
+    Reset,
 }
 
 /// <summary>An execution: one run of a node's compute targets for one output partition.</summary>
@@ -58,7 +61,7 @@ public enum ExecutionStatus
 /// <param name="StartedAt">When its first compute started.</param>
 /// <param name="EndedAt">When it ended.</param>
 /// <param name="Error">Why it failed, when it did.</param>
-/// <param name="Trigger">What started it: <c>event</c>, <c>execute</c>.</param>
+/// <param name="Trigger">What started it: <c>event</c>, <c>execute</c>, or a graph operation: <c>run</c>, <c>recover</c>, <c>run_one</c>, <c>run_from</c>.</param>
 public sealed record ExecutionRecord(
     long Id,
     string RouteId,
