@@ -97,9 +97,12 @@ public sealed class FlowProgram : IDisposable
     /// Registers a handler for every task of the flow, for one execution; disposing the result cleans up the
     /// execution's ecs:worker instances.
     /// </summary>
-    public IAsyncDisposable Bind(TaskHandlerRegistry handlers)
+    /// <param name="handlers">The registry to fill.</param>
+    /// <param name="stateData">The state data client by execution name; default: the program's own (<see cref="FlowProgramOptions.StateData"/>).</param>
+    public IAsyncDisposable Bind(TaskHandlerRegistry handlers, Func<string, IStateDataClient>? stateData = null)
     {
         ArgumentNullException.ThrowIfNull(handlers);
+        stateData ??= _stateData;
         var workers = new Workers();
         foreach (var task in _compilation.Tasks)
         {
@@ -107,12 +110,12 @@ public sealed class FlowProgram : IDisposable
             {
                 var worker = new WorkerHost(WorkerType(task), task.Concurrency);
                 workers.Add(worker);
-                handlers.AddResource(task.Resource, Handler((data, context, ct) => worker.RunAsync(data, context, ct)));
+                handlers.AddResource(task.Resource, Handler((data, context, ct) => worker.RunAsync(data, context, ct), stateData));
             }
             else
             {
                 var type = _assembly.GetType(task.TypeName, throwOnError: true)!;
-                handlers.AddResource(task.Resource, Handler((data, context, ct) => ((FlowTask)Activator.CreateInstance(type)!).RunAsync(data, context, ct)));
+                handlers.AddResource(task.Resource, Handler((data, context, ct) => ((FlowTask)Activator.CreateInstance(type)!).RunAsync(data, context, ct), stateData));
             }
         }
 
@@ -128,8 +131,9 @@ public sealed class FlowProgram : IDisposable
     /// <param name="message">The event (<c>type</c>, <c>details</c>, <c>execution_arn</c>, ...).</param>
     /// <param name="input">The execution's input.</param>
     /// <param name="executionName">The execution's name (for the state data client).</param>
+    /// <param name="stateData">The state data client by execution name; null for the program's own.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<JsonObject> EventTagsAsync(string processor, JsonObject message, JsonNode? input, string executionName, CancellationToken cancellationToken)
+    public async Task<JsonObject> EventTagsAsync(string processor, JsonObject message, JsonNode? input, string executionName, Func<string, IStateDataClient>? stateData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var type = (string?)message["type"] ?? string.Empty;
@@ -151,7 +155,7 @@ public sealed class FlowProgram : IDisposable
         if (processor != "default" && _compilation.EventProcessors.FirstOrDefault(p => p.Name == processor) is { } definition)
         {
             var instance = (EventProcessor)Activator.CreateInstance(_assembly.GetType(definition.TypeName, throwOnError: true)!)!;
-            var state = _stateData(executionName);
+            var state = (stateData ?? _stateData)(executionName);
             var custom = type switch
             {
                 "ExecutionStarted" => await instance.GetCustomTagsExecutionStartedAsync(message, input, state, cancellationToken).ConfigureAwait(false),
@@ -193,7 +197,7 @@ public sealed class FlowProgram : IDisposable
         return _assembly.GetType(name) ?? Type.GetType(spec);
     }
 
-    private TaskHandler Handler(Func<JsonNode?, TaskContext, CancellationToken, Task<JsonNode?>> body) => async (input, call, cancellationToken) =>
+    private static TaskHandler Handler(Func<JsonNode?, TaskContext, CancellationToken, Task<JsonNode?>> body, Func<string, IStateDataClient> stateData) => async (input, call, cancellationToken) =>
     {
         var meta = input?["meta"];
         var context = new FlowTaskContext(
@@ -202,7 +206,7 @@ public sealed class FlowProgram : IDisposable
             Text(meta, "state_name") ?? call.StateName,
             call.Attempt,
             call,
-            _stateData);
+            stateData);
         try
         {
             return await body(input?["data"]?.DeepClone(), context, cancellationToken).ConfigureAwait(false);

@@ -146,6 +146,7 @@ public sealed class FlowStateMachineTasks : IStateMachineTasks, IStateMachineObs
     private IAsyncDisposable? _binding;
     private string? _processor;
     private string _executionName = string.Empty;
+    private Func<string, Rheo.Flows.IStateDataClient>? _stateData;
 
     /// <inheritdoc />
     public void Register(TaskHandlerRegistry registry, ComputeContext context)
@@ -156,7 +157,8 @@ public sealed class FlowStateMachineTasks : IStateMachineTasks, IStateMachineObs
         var path = context.Params.GetValueOrDefault(FlowRoutes.PathKey) as string ?? "flow.cs";
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(path + "\n" + source)));
         _program = Programs.GetOrAdd(hash, _ => new Lazy<FlowProgram>(() => FlowProgram.Load(FlowCompiler.Compile(source, path)))).Value;
-        _binding = _program.Bind(registry);
+        _stateData = context.StateData is { } store ? new StoreStateData(store).ClientFor : null;
+        _binding = _program.Bind(registry, _stateData);
         _processor = context.Params.GetValueOrDefault(FlowRoutes.EventsKey) as string;
         _executionName = $"{context.Application}-{context.ExecutionId}-{context.Attempt}";
     }
@@ -173,6 +175,6 @@ public sealed class FlowStateMachineTasks : IStateMachineTasks, IStateMachineObs
 
         return _processor is null || _program is null
             ? null
-            : await _program.EventTagsAsync(_processor, message, input, _executionName, cancellationToken).ConfigureAwait(false);
+            : await _program.EventTagsAsync(_processor, message, input, _executionName, _stateData, cancellationToken).ConfigureAwait(false);
     }
 }

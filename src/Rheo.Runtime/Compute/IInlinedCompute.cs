@@ -22,6 +22,9 @@ public sealed record ComputeContext(string Application, long ExecutionId, int At
     /// <summary>The output dimension values by name.</summary>
     public IReadOnlyDictionary<string, string> Dimensions => Output.Dimensions;
 
+    /// <summary>The application store's state data (large items kept out of payloads); null outside an engine.</summary>
+    public States.StateDataStore? StateData { get; init; }
+
     /// <summary>An input by its name (alias, or node id when it has none).</summary>
     /// <exception cref="KeyNotFoundException">No input has that name; the message lists the names.</exception>
     public ComputeInput this[string name] => Inputs.FirstOrDefault(i => i.Name == name)

@@ -97,7 +97,7 @@ internal sealed partial class Processor
             string? logPath = null;
             try
             {
-                var context = new ComputeContext(_app, run.Record.Id, attempt, inputs, output, Params(run));
+                var context = new ComputeContext(_app, run.Record.Id, attempt, inputs, output, Params(run)) { StateData = StateData };
                 logPath = await RunTargetAsync(target, context, index, token).ConfigureAwait(false);
                 Report(run, new ComputeDoneCommand(new ComputeRecord(run.Record.Id, index, attempt, target.Describe(), ComputeStatus.Succeeded, started, _time.GetUtcNow(), null, logPath), HookType.ComputeSuccess));
                 return null;
@@ -128,6 +128,8 @@ internal sealed partial class Processor
             }
         }
     }
+
+    private StateDataStore StateData => field ??= new StateDataStore(_store);
 
     private Dictionary<string, object?> Params(RunningExecution run)
     {

@@ -39,6 +39,9 @@ public sealed class FlowRouteTests : IDisposable
         Assert.Equal(PollStatus.Succeeded, (await app.PollAsync(app["OnNightlyFailure"]["2024-03-09T00:00"])).Status);
         Assert.Equal(PollStatus.NeverAttempted, (await app.PollAsync(app["OnNightlyFailure"]["2024-03-10T00:00"])).Status);
 
+        // Tasks of routes keep state data in the application's store.
+        Assert.Equal("2024-03-10T00:00", (string)(await app.StateData.GetItemAsync("reports", "AfterNightly@2024-03-10T00:00"))!["time"]!);
+
         var record = Assert.Single((await app.PollAsync(app["Nightly"]["2024-03-10T00:00"])).ComputeRecords);
         var events = JsonNode.Parse(await File.ReadAllTextAsync(record.LogPath!))!["events"]!.AsArray();
         Assert.Equal(["ExecutionStarted", "ExecutionSucceeded"], events.Select(e => (string)e!["event_type"]!));

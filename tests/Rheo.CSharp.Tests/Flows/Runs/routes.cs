@@ -16,6 +16,7 @@ public sealed class Record : FlowTask
         }
 
         await File.WriteAllTextAsync(Path.Combine((string)input["output"]!["path"]!, context.StateMachineName + ".txt"), time, cancellationToken);
+        await context.StateData.PutGlobalItemAsync("reports", context.StateMachineName + "@" + time, new JsonObject { ["time"] = time }, cancellationToken: cancellationToken);
         return time;
     }
 }
