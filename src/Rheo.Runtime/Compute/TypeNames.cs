@@ -5,10 +5,28 @@ namespace Rheo.Runtime.Compute;
 /// <summary>Persistable names of user types (compute classes, hooks) and their resolution in a later process.</summary>
 internal static class TypeNames
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type> Resolved = new(StringComparer.Ordinal);
+
     public static string Of(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    /// <summary>Resolves a name written by <see cref="Of"/>, also among assemblies loaded without a file (scripts).</summary>
+    /// <summary>Resolves a name written by <see cref="Of"/>, also among assemblies loaded without a file (scripts); found types are remembered.</summary>
     public static Type? Resolve(string name)
+    {
+        if (Resolved.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var type = Find(name);
+        if (type is { Assembly.IsCollectible: false })
+        {
+            Resolved.TryAdd(name, type);
+        }
+
+        return type;
+    }
+
+    private static Type? Find(string name)
     {
         var type = Type.GetType(name, throwOnError: false);
         if (type is not null)

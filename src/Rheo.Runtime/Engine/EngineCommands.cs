@@ -17,7 +17,11 @@ internal sealed record ExecutionStartedCommand(long ExecutionId, DateTimeOffset 
 
 internal sealed record ComputeDoneCommand(ComputeRecord Record, HookType Hook) : EngineCommand;
 
-internal sealed record ExecutionDoneCommand(long ExecutionId, ExecutionStatus Status, DateTimeOffset At, string? Error) : EngineCommand;
+internal sealed record ExecutionDoneCommand(long ExecutionId, ExecutionStatus Status, DateTimeOffset At, string? Error) : EngineCommand
+{
+    // The last target's success, handled in the same step so the execution ends in one commit, not two.
+    public ComputeDoneCommand? LastCompute { get; init; }
+}
 
 internal sealed record ExecutionCheckpointCommand(long ExecutionId, HookCheckpoint Checkpoint, DateTimeOffset At) : EngineCommand;
 

@@ -54,18 +54,22 @@ internal sealed partial class Processor
             var inputs = BuildInputs(run);
             var output = new ComputeOutput(run.Route.Id, outputPath, run.Dimensions);
             var targets = run.Route.Node.ComputeTargets;
+            ComputeDoneCommand? last = null;
             for (var i = 0; i < targets.Count; i++)
             {
-                if (await RunTargetWithRetriesAsync(run, i, targets[i], inputs, output, token).ConfigureAwait(false) is { } error)
+                var (error, success) = await RunTargetWithRetriesAsync(run, i, targets[i], inputs, output, deferSuccess: i == targets.Count - 1, token).ConfigureAwait(false);
+                if (error is not null)
                 {
                     activity?.SetStatus(ActivityStatusCode.Error, error);
                     Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Failed, _time.GetUtcNow(), error));
                     return;
                 }
+
+                last = success;
             }
 
             LocalDataStorage.MarkComplete(outputPath);
-            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Succeeded, _time.GetUtcNow(), null));
+            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Succeeded, _time.GetUtcNow(), null) { LastCompute = last });
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -87,8 +91,9 @@ internal sealed partial class Processor
         }
     }
 
-    // Returns null on success, else the error that failed the execution. Kill surfaces as OperationCanceledException.
-    private async Task<string?> RunTargetWithRetriesAsync(RunningExecution run, int index, ComputeTarget target, IReadOnlyList<ComputeInput> inputs, ComputeOutput output, CancellationToken token)
+    // Returns the error that failed the execution, or on success the success record when deferSuccess (the caller
+    // reports it with the execution's end). Kill surfaces as OperationCanceledException.
+    private async Task<(string? Error, ComputeDoneCommand? Success)> RunTargetWithRetriesAsync(RunningExecution run, int index, ComputeTarget target, IReadOnlyList<ComputeInput> inputs, ComputeOutput output, bool deferSuccess, CancellationToken token)
     {
         var failures = 0;
         for (var attempt = 1; ; attempt++)
@@ -99,8 +104,14 @@ internal sealed partial class Processor
             {
                 var context = new ComputeContext(_app, run.Record.Id, attempt, inputs, output, Params(run)) { StateData = StateData };
                 logPath = await RunTargetAsync(target, context, index, token).ConfigureAwait(false);
-                Report(run, new ComputeDoneCommand(new ComputeRecord(run.Record.Id, index, attempt, target.Describe(), ComputeStatus.Succeeded, started, _time.GetUtcNow(), null, logPath), HookType.ComputeSuccess));
-                return null;
+                var success = new ComputeDoneCommand(new ComputeRecord(run.Record.Id, index, attempt, target.Describe(), ComputeStatus.Succeeded, started, _time.GetUtcNow(), null, logPath), HookType.ComputeSuccess);
+                if (deferSuccess)
+                {
+                    return (null, success);
+                }
+
+                Report(run, success);
+                return (null, null);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -120,7 +131,7 @@ internal sealed partial class Processor
                     retry ? HookType.ComputeRetry : HookType.ComputeFailure));
                 if (!retry)
                 {
-                    return $"compute target {index} ({target.Describe()}) failed after {attempt} attempt(s): {message}";
+                    return ($"compute target {index} ({target.Describe()}) failed after {attempt} attempt(s): {message}", null);
                 }
 
                 var backoff = TimeSpan.FromTicks(Math.Min(_options.MaxRetryBackoff.Ticks, _options.RetryBackoff.Ticks * (1L << Math.Min(attempt - 1, 20))));

@@ -406,16 +406,14 @@ internal sealed partial class Processor : IAsyncDisposable
                 batch.ExecutionUpdates.Add(new ExecutionUpdate(started.ExecutionId, ExecutionStatus.Running, started.At));
                 break;
             case ComputeDoneCommand done when _active.TryGetValue(done.Record.ExecutionId, out var run):
-                batch.ComputeRecords.Add(done.Record);
-                var hooks = run.Route.Node.ExecutionHook;
-                Hook(run.Route, done.Hook, done.Hook switch
-                {
-                    HookType.ComputeSuccess => hooks?.OnComputeSuccess,
-                    HookType.ComputeFailure => hooks?.OnComputeFailure,
-                    _ => hooks?.OnComputeRetry,
-                }, run.Dimensions, batch, now, executionId: run.Record.Id, record: done.Record);
+                ComputeDone(run, done, batch, now);
                 break;
             case ExecutionDoneCommand done when _active.TryGetValue(done.ExecutionId, out var run):
+                if (done.LastCompute is { } last)
+                {
+                    ComputeDone(run, last, batch, now);
+                }
+
                 Finish(run, done, batch, now);
                 break;
             case ExecutionCheckpointCommand checkpoint when _active.TryGetValue(checkpoint.ExecutionId, out var run):
@@ -461,6 +459,18 @@ internal sealed partial class Processor : IAsyncDisposable
                 _afterCommit.Add(() => query.Result.TrySetResult(_routes.TryGetValue(query.RouteId, out var r) ? [.. r.State.PendingGroups.Select(g => g.ToSnapshot())] : []));
                 break;
         }
+    }
+
+    private void ComputeDone(RunningExecution run, ComputeDoneCommand done, StoreBatch batch, DateTimeOffset now)
+    {
+        batch.ComputeRecords.Add(done.Record);
+        var hooks = run.Route.Node.ExecutionHook;
+        Hook(run.Route, done.Hook, done.Hook switch
+        {
+            HookType.ComputeSuccess => hooks?.OnComputeSuccess,
+            HookType.ComputeFailure => hooks?.OnComputeFailure,
+            _ => hooks?.OnComputeRetry,
+        }, run.Dimensions, batch, now, executionId: run.Record.Id, record: done.Record);
     }
 
     private void Finish(RunningExecution run, ExecutionDoneCommand done, StoreBatch batch, DateTimeOffset now)
