@@ -34,7 +34,7 @@ internal static class RuntimeScenarios
 
         await app.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
         watch.Stop();
-        var (allocated, gen0, gen2) = memory.Stop();
+        var (allocated, gen0, gen2, paused) = memory.Stop();
         var pending = (await app.GetPendingGroupsAsync("joined", cancellationToken).ConfigureAwait(false)).Count;
         if (pending != events)
         {
@@ -48,6 +48,7 @@ internal static class RuntimeScenarios
             new Figure("routing.allocated_per_event", allocated / (double)events, "bytes"),
             new Figure("routing.gc_gen0", gen0, "collections"),
             new Figure("routing.gc_gen2", gen2, "collections"),
+            new Figure("routing.gc_pause", paused.TotalMilliseconds, "ms"),
         ];
     }
 
@@ -68,7 +69,7 @@ internal static class RuntimeScenarios
         await app.ProcessAsync(events, cancellationToken).ConfigureAwait(false);
         await app.WaitForIdleAsync(cancellationToken).ConfigureAwait(false);
         watch.Stop();
-        var (allocated, gen0, _) = memory.Stop();
+        var (allocated, gen0, _, paused) = memory.Stop();
         var done = (await app.GetExecutionsAsync("C", limit: int.MaxValue, cancellationToken: cancellationToken).ConfigureAwait(false)).Count(e => e.Status == Runtime.Storage.ExecutionStatus.Succeeded);
         if (done != partitions)
         {
@@ -83,6 +84,7 @@ internal static class RuntimeScenarios
             new Figure("backfill.executions", 3.0 * partitions, "executions"),
             new Figure("backfill.allocated_per_execution", allocated / (3.0 * partitions), "bytes"),
             new Figure("backfill.gc_gen0", gen0, "collections"),
+            new Figure("backfill.gc_pause", paused.TotalMilliseconds, "ms"),
         ];
     }
 
@@ -159,11 +161,11 @@ internal static class RuntimeScenarios
     }
 
     /// <summary>Bytes allocated (all threads) and collections over a measured region: steadier than time on a busy machine.</summary>
-    private readonly record struct Allocations(long Bytes, int Gen0, int Gen2)
+    private readonly record struct Allocations(long Bytes, int Gen0, int Gen2, TimeSpan Paused)
     {
-        public static Allocations Start() => new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(2));
+        public static Allocations Start() => new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
 
-        public (long Bytes, int Gen0, int Gen2) Stop() =>
-            (GC.GetTotalAllocatedBytes(precise: true) - Bytes, GC.CollectionCount(0) - Gen0, GC.CollectionCount(2) - Gen2);
+        public (long Bytes, int Gen0, int Gen2, TimeSpan Paused) Stop() =>
+            (GC.GetTotalAllocatedBytes(precise: true) - Bytes, GC.CollectionCount(0) - Gen0, GC.CollectionCount(2) - Gen2, GC.GetTotalPauseDuration() - Paused);
     }
 }
