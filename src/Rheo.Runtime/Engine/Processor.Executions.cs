@@ -270,22 +270,13 @@ internal static class ProcessTarget
 
         var stdout = CopyAsync(process.StandardOutput, logPrefix + ".stdout");
         var stderr = CopyAsync(process.StandardError, logPrefix + ".stderr");
-        using var timeout = target.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
-        try
+        var exited = await ChildProcesses.WaitOrKillAsync(process, target.Timeout, token).ConfigureAwait(false);
+        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+        if (!exited)
         {
-            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-            token.ThrowIfCancellationRequested();
             throw new ComputeTargetFailedException($"the process '{target.FileName}' ran longer than its timeout of {target.Timeout} and was killed", logPrefix);
         }
 
-        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
             var tail = await File.ReadAllLinesAsync(logPrefix + ".stderr", CancellationToken.None).ConfigureAwait(false);

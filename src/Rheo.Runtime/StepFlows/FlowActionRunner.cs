@@ -134,18 +134,9 @@ internal static class FlowActionRunner
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var timeout = action.Arguments.TryGetValue("timeoutMilliseconds", out var ms) ? TimeSpan.FromMilliseconds(long.Parse(ms, CultureInfo.InvariantCulture)) : Timeout.InfiniteTimeSpan;
-        using var timer = new CancellationTokenSource(timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        try
+        var timeout = action.Arguments.TryGetValue("timeoutMilliseconds", out var ms) ? TimeSpan.FromMilliseconds(long.Parse(ms, CultureInfo.InvariantCulture)) : (TimeSpan?)null;
+        if (!await ChildProcesses.WaitOrKillAsync(process, timeout, cancellationToken).ConfigureAwait(false))
         {
-            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
             throw new FlowActionException($"the command ran longer than its timeout of {timeout} and was killed");
         }
 
