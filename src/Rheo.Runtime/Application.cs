@@ -795,6 +795,10 @@ public sealed partial class Application : IAsyncDisposable
                 {
                     diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.UnknownType, data.Id, $"compute target {i} names the type '{inlined.TypeName}', which is not loaded in this process."));
                 }
+                else if (requireTypes && target is CSharpComputeTarget csharp && CSharpCompute.Errors(csharp.Code) is [_, ..] codeErrors)
+                {
+                    diagnostics.AddRange(codeErrors.Select(e => new TopologyDiagnostic(RuntimeCodes.InvalidComputeCode, data.Id, $"compute target {i} (C# code) does not compile: {e}")));
+                }
                 else if (target.RetryCount < 0)
                 {
                     diagnostics.Add(new TopologyDiagnostic(RuntimeCodes.InvalidRetryCount, data.Id, $"compute target {i} has the retry count {target.RetryCount}; it must be 0 or more."));
@@ -847,4 +851,7 @@ public static class RuntimeCodes
 
     /// <summary>A negative retry count.</summary>
     public const string InvalidRetryCount = "RHEO0203";
+
+    /// <summary>C# compute code that does not compile.</summary>
+    public const string InvalidComputeCode = "RHEO0204";
 }

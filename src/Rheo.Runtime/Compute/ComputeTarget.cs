@@ -62,6 +62,16 @@ public abstract record ComputeTarget(int RetryCount)
         return JobMapComputeTarget.Create(mapJson, [.. taskAssemblies.Select(a => a.GetName().Name!).Distinct(StringComparer.Ordinal)], retryCount);
     }
 
+    /// <summary>Runs C# code given as text, compiled with Roslyn; the code is persisted with the topology, so an attached application runs it without the program that defined it.</summary>
+    /// <param name="code">Script statements with <c>Inputs</c>, <c>Output</c>, <c>Dimensions</c>, <c>Params</c>, <c>Context</c> and <c>CancellationToken</c> in scope, and <c>Input("name")</c> for an input by name; <c>await</c> is allowed.</param>
+    /// <param name="retryCount">Retries after a failure.</param>
+    /// <remarks>The compiler lives in the <c>Rheo.CSharp</c> assembly, found at run time; activation compiles the code and reports its errors with line and column.</remarks>
+    public static ComputeTarget CSharp(string code, int retryCount = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        return new CSharpComputeTarget(code, retryCount);
+    }
+
     /// <summary>A short description for compute records and logs.</summary>
     public abstract string Describe();
 }
@@ -140,4 +150,13 @@ public sealed record JobMapComputeTarget(string Map, IReadOnlyList<string> TaskA
 internal sealed class ComputeTargetFailedException(string message, string logPath) : Exception(message)
 {
     public string LogPath { get; } = logPath;
+}
+
+/// <summary>C# code as text, compiled with Roslyn when first run in a process.</summary>
+/// <param name="Code">The script statements.</param>
+/// <param name="RetryCount">Retries after a failure.</param>
+public sealed record CSharpComputeTarget(string Code, int RetryCount) : ComputeTarget(RetryCount)
+{
+    /// <inheritdoc />
+    public override string Describe() => "csharp " + CSharpCompute.ShortHash(Code);
 }

@@ -187,6 +187,9 @@ internal sealed partial class Processor
                 var compute = TypeNames.Create<IInlinedCompute>(inlined.TypeName, "compute");
                 await compute.ComputeAsync(context, token).ConfigureAwait(false);
                 return null;
+            case CSharpComputeTarget csharp:
+                await CSharpCompute.Get(csharp.Code)(context, token).ConfigureAwait(false);
+                return null;
             case ProcessComputeTarget process:
                 var prefix = LogPrefix(context, index);
                 await ProcessTarget.RunAsync(process, context, prefix, token).ConfigureAwait(false);

@@ -118,6 +118,7 @@ internal static class TopologyJson
             {
                 NoOpComputeTarget => new JsonObject { ["kind"] = "noop" },
                 InlinedComputeTarget i => new JsonObject { ["kind"] = "inlined", ["type"] = i.TypeName, ["retryCount"] = i.RetryCount },
+                CSharpComputeTarget c => new JsonObject { ["kind"] = "csharp", ["code"] = c.Code, ["retryCount"] = c.RetryCount },
                 ProcessComputeTarget p => new JsonObject
                 {
                     ["kind"] = "process",
@@ -290,6 +291,7 @@ internal static class TopologyJson
     {
         "noop" => ComputeTarget.NoOp,
         "inlined" => new InlinedComputeTarget((string)t["type"]!, (int)t["retryCount"]!),
+        "csharp" => new CSharpComputeTarget((string)t["code"]!, (int)t["retryCount"]!),
         "process" => new ProcessComputeTarget((string)t["fileName"]!, ReadStrings(t["arguments"]),
             t["environment"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal),
             (double?)t["timeoutSeconds"] is { } s ? TimeSpan.FromSeconds(s) : null, (int)t["retryCount"]!),
