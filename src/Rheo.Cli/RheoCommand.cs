@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rheo.Cli.Applications;
 using Rheo.Cli.Bench;
 using Rheo.Cli.Flows;
 using Rheo.Cli.Jobs;
@@ -16,9 +17,37 @@ internal static class RheoCommand
         root.Subcommands.Add(BenchCommands.Create(output));
         root.Subcommands.Add(JobCommands.Create(output, error));
         root.Subcommands.Add(FlowCommands.Create(output, error));
+        foreach (var command in ScriptCommands.Create(output, error).Concat(InspectCommands.Create(output, error)).Concat(ControlCommands.Create(output, error)))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(BackfillCommand.Create(output, error));
         return root;
     }
 
-    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
-        Create(output, error).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var parse = Create(output, error).Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            // Invalid arguments: say what was wrong and where the help is, and exit 2 (nothing ran).
+            foreach (var parseError in parse.Errors)
+            {
+                await error.WriteLineAsync("error: " + parseError.Message).ConfigureAwait(false);
+            }
+
+            var names = new List<string>();
+            for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Parent is null ? "rheo" : result.Command.Name);
+            }
+
+            await error.WriteLineAsync($"see `{string.Join(' ', names)} --help`").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        // Ctrl+C cancels the command's token; a command gets this long to stop cleanly (a processor finishing its step).
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -7,6 +7,7 @@ namespace Rheo.CSharp.Scripts;
 public sealed class PipelineGlobals
 {
     private readonly List<Application> _applications = [];
+    private readonly List<Func<Application, CancellationToken, Task>> _onRun = [];
     private readonly ApplicationOptions? _options;
 
     /// <summary>Creates the globals of one run of a script.</summary>
@@ -35,6 +36,17 @@ public sealed class PipelineGlobals
 
     /// <summary>The applications the script created, in order.</summary>
     public IReadOnlyList<Application> Applications => _applications;
+
+    /// <summary>What <see cref="OnRun"/> registered, in order.</summary>
+    public IReadOnlyList<Func<Application, CancellationToken, Task>> RunActions => _onRun;
+
+    /// <summary>Registers work for <c>rheo run</c> to do once the applications are active, e.g. announcing data that already landed; <c>rheo activate</c> does not run it.</summary>
+    /// <remarks>The action gets each application the script created, in order.</remarks>
+    public void OnRun(Func<Application, CancellationToken, Task> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        _onRun.Add(action);
+    }
 
     /// <summary>Creates or opens an application in the store at <see cref="Root"/>; the caller activates and runs it after the script ends.</summary>
     public Application CreateApplication(string name)

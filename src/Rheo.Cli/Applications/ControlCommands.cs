@@ -1,0 +1,256 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Rheo.Runtime;
+using Rheo.Runtime.Storage;
+
+namespace Rheo.Cli.Applications;
+
+/// <summary><c>rheo process|execute|poll|kill|pause|resume|logs</c>: the guide's runtime control, one partition at a time.</summary>
+internal static class ControlCommands
+{
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
+    {
+        yield return Process(output, error);
+        yield return Execute(output, error);
+        yield return Poll(output, error);
+        yield return Kill(output, error);
+        yield return Pause(output, error, pause: true);
+        yield return Pause(output, error, pause: false);
+        yield return Logs(output, error);
+    }
+
+    private static Command Process(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var node = Partitions.NodeArgument();
+        var values = Partitions.ValuesArgument();
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the event is stored; do not process it here." };
+        var command = AppCommand.Create("process", "Inject an event: a partition of a node (e.g. new external data), then process it until nothing is running.", options, node, values, noWait);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: !parse.GetValue(noWait), cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            var signal = Partitions.Material(Partitions.Node(app, parse.GetValue(node)!), parse.GetValue(values)!);
+            await app.ProcessAsync(signal, cancellationToken).ConfigureAwait(false);
+            var processed = app.RunsProcessor;
+            if (processed)
+            {
+                await ExecutionDisplay.WhileAsync(output, app, "processing " + Partitions.Describe(signal), app.WaitForIdleAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+
+            var note = processed ? "processed" : "queued; it is processed by the application's processor (`rheo serve`)";
+            await Write(output, options.IsJson(parse), new JsonObject { ["event"] = Partitions.Describe(signal), ["processed"] = processed }, $"event {Partitions.Describe(signal)} {note}").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Execute(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var node = Partitions.NodeArgument();
+        var values = Partitions.ValuesArgument();
+        var recursive = new Option<bool>("--recursive") { Description = "First execute every missing ancestor partition, crawling up." };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the execution is accepted; it runs (or resumes) in the application's processor." };
+        var command = AppCommand.Create("execute", "Run a data node for one output partition, inferring its inputs; shows progress while it runs.", options, node, values, recursive, noWait);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: true, cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            var signal = Partitions.Material(Partitions.DataNode(app, parse.GetValue(node)!), parse.GetValue(values)!);
+            var watch = Stopwatch.StartNew();
+            var wait = !parse.GetValue(noWait);
+            var path = await ExecutionDisplay.WhileAsync(output, app, "executing " + Partitions.Describe(signal), app.ExecuteAsync(signal, wait, parse.GetValue(recursive), cancellationToken), cancellationToken).ConfigureAwait(false);
+            var status = wait ? "succeeded" : "accepted";
+            await Write(output, options.IsJson(parse),
+                new JsonObject { ["partition"] = Partitions.Describe(signal), ["status"] = status, ["path"] = path, ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3) },
+                wait ? $"{Partitions.Describe(signal)} succeeded in {watch.Elapsed.TotalSeconds:F2} s -> {path}" : $"{Partitions.Describe(signal)} accepted; it runs in the application's processor (poll it with `rheo poll`)").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Poll(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var node = Partitions.NodeArgument();
+        var values = Partitions.ValuesArgument();
+        var command = AppCommand.Create("poll", "Show where an output partition stands: never attempted, running, succeeded (with its path) or failed (with why).", options, node, values);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: false, cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            var signal = Partitions.Material(Partitions.DataNode(app, parse.GetValue(node)!), parse.GetValue(values)!);
+            var poll = await app.PollAsync(signal, cancellationToken).ConfigureAwait(false);
+            var status = poll.Execution?.Status == ExecutionStatus.Killed ? "killed" : Words.Of(poll.Status);
+            var text = $"{Partitions.Describe(signal)}: {status}" + poll.Status switch
+            {
+                PollStatus.Succeeded => $" -> {poll.OutputPath}",
+                PollStatus.Failed => $" (execution {poll.Execution!.Id}): {poll.Execution.Error}",
+                PollStatus.Running => $" (execution {poll.Execution!.Id})",
+                _ => string.Empty,
+            };
+            await Write(output, options.IsJson(parse), new JsonObject
+            {
+                ["partition"] = Partitions.Describe(signal),
+                ["status"] = status,
+                ["path"] = poll.OutputPath,
+                ["execution"] = poll.Execution?.Id,
+                ["error"] = poll.Execution?.Error,
+            }, text).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Kill(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var node = Partitions.NodeArgument();
+        var values = Partitions.ValuesArgument();
+        var command = AppCommand.Create("kill", "Stop the running execution of an output partition; nothing propagates downstream.", options, node, values);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: true, cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            var signal = Partitions.Material(Partitions.DataNode(app, parse.GetValue(node)!), parse.GetValue(values)!);
+            if (!await app.KillAsync(signal, cancellationToken).ConfigureAwait(false))
+            {
+                await error.WriteLineAsync($"error: no execution of {Partitions.Describe(signal)} is running; see `rheo poll {string.Join(' ', [parse.GetValue(node)!, .. parse.GetValue(values)!])}`.").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            // Kill is asynchronous: wait for the execution to record its end before the processor stops with this command.
+            var killed = await WaitUntilEndedAsync(app, signal, cancellationToken).ConfigureAwait(false);
+            await Write(output, options.IsJson(parse), new JsonObject { ["partition"] = Partitions.Describe(signal), ["status"] = killed }, $"{Partitions.Describe(signal)}: {killed}").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Pause(TextWriter output, TextWriter error, bool pause)
+    {
+        var options = new AppOptions();
+        var command = AppCommand.Create(pause ? "pause" : "resume", pause
+            ? "Stop processing; events are still accepted and kept until resume."
+            : "Resume processing, starting with the events accepted while paused.", options);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: false, cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            await (pause ? app.PauseAsync(cancellationToken) : app.ResumeAsync(cancellationToken)).ConfigureAwait(false);
+            await Write(output, options.IsJson(parse), new JsonObject { ["application"] = app.Name, ["state"] = app.State.ToString() }, $"application {app.Name}: {app.State}").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Logs(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var node = Partitions.NodeArgument();
+        var values = Partitions.ValuesArgument();
+        var command = AppCommand.Create("logs", "Print the compute records of the latest execution of a partition, with the captured output of process targets.", options, node, values);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: false, cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            var signal = Partitions.Material(Partitions.DataNode(app, parse.GetValue(node)!), parse.GetValue(values)!);
+            var poll = await app.PollAsync(signal, cancellationToken).ConfigureAwait(false);
+            if (poll.Execution is not { } execution)
+            {
+                await error.WriteLineAsync($"error: {Partitions.Describe(signal)} was never executed; run `rheo execute {string.Join(' ', [parse.GetValue(node)!, .. parse.GetValue(values)!])}`.").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            var records = new List<(ComputeRecord Record, string? Stdout, string? Stderr)>();
+            foreach (var r in poll.ComputeRecords)
+            {
+                records.Add((r, await ReadIfExistsAsync(r.LogPath, ".stdout", cancellationToken).ConfigureAwait(false), await ReadIfExistsAsync(r.LogPath, ".stderr", cancellationToken).ConfigureAwait(false)));
+            }
+
+            if (options.IsJson(parse))
+            {
+                await AppCommand.WriteJsonAsync(output, new JsonObject
+                {
+                    ["partition"] = Partitions.Describe(signal),
+                    ["execution"] = execution.Id,
+                    ["status"] = execution.Status.ToString(),
+                    ["error"] = execution.Error,
+                    ["records"] = new JsonArray([.. records.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["target"] = r.Record.TargetIndex,
+                        ["attempt"] = r.Record.Attempt,
+                        ["compute"] = r.Record.Target,
+                        ["status"] = r.Record.Status.ToString(),
+                        ["seconds"] = Math.Round((r.Record.EndedAt - r.Record.StartedAt).TotalSeconds, 3),
+                        ["error"] = r.Record.Error,
+                        ["stdout"] = r.Stdout,
+                        ["stderr"] = r.Stderr,
+                    })]),
+                }).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            await output.WriteLineAsync($"execution {execution.Id} of {Partitions.Describe(signal)}: {execution.Status}{(execution.Error is null ? string.Empty : " - " + execution.Error)}").ConfigureAwait(false);
+            foreach (var (r, stdout, stderr) in records)
+            {
+                await output.WriteLineAsync($"target {r.TargetIndex} attempt {r.Attempt} ({r.Target}): {r.Status} in {(r.EndedAt - r.StartedAt).TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{(r.Error is null ? string.Empty : " - " + r.Error)}").ConfigureAwait(false);
+                await WriteIndentedAsync(output, "stdout", stdout).ConfigureAwait(false);
+                await WriteIndentedAsync(output, "stderr", stderr).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<string> WaitUntilEndedAsync(Application app, Rheo.Core.Signals.Signal signal, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var poll = await app.PollAsync(signal, timeout.Token).ConfigureAwait(false);
+            if (poll.Status != PollStatus.Running)
+            {
+                return poll.Execution?.Status.ToString().ToLowerInvariant() ?? Words.Of(poll.Status);
+            }
+
+            await Task.Delay(20, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<string?> ReadIfExistsAsync(string? prefix, string suffix, CancellationToken cancellationToken) =>
+        prefix is not null && File.Exists(prefix + suffix) ? await File.ReadAllTextAsync(prefix + suffix, cancellationToken).ConfigureAwait(false) : null;
+
+    private static async Task WriteIndentedAsync(TextWriter output, string name, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        await output.WriteLineAsync($"  {name}:").ConfigureAwait(false);
+        foreach (var line in text.TrimEnd('\n').Split('\n'))
+        {
+            await output.WriteLineAsync("    " + line).ConfigureAwait(false);
+        }
+    }
+
+    private static Task Write(TextWriter output, bool json, JsonObject data, string text) => json ? AppCommand.WriteJsonAsync(output, data) : output.WriteLineAsync(text);
+}
+
+/// <summary>Lower-case words for statuses in human output.</summary>
+internal static class Words
+{
+    public static string Of(PollStatus status) => status switch
+    {
+        PollStatus.NeverAttempted => "never attempted",
+        PollStatus.Running => "running",
+        PollStatus.Succeeded => "succeeded",
+        _ => "failed",
+    };
+}

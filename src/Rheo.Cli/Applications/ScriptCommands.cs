@@ -1,0 +1,269 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Rheo.CSharp.Scripts;
+using Rheo.Runtime;
+using Rheo.Runtime.Nodes;
+using Rheo.Runtime.Storage;
+
+namespace Rheo.Cli.Applications;
+
+/// <summary><c>rheo activate</c>, <c>rheo run</c>, <c>rheo serve</c>: pipelines defined in .csx scripts, and the processor.</summary>
+/// <remarks>Only these commands compile scripts, so only they load Roslyn; the others load a cached script image at most.</remarks>
+internal static class ScriptCommands
+{
+    public static IEnumerable<Command> Create(TextWriter output, TextWriter error)
+    {
+        yield return Activate(output, error);
+        yield return Run(output, error);
+        yield return Serve(output, error);
+    }
+
+    private static Argument<FileInfo> ScriptArgument() => new("pipeline") { Description = "The pipeline script (.csx)." };
+
+    private static Command Activate(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var script = ScriptArgument();
+        var command = AppCommand.Create("activate", "Compile a pipeline script, print every diagnostic, and activate the applications it defines (nothing is activated when it has errors).", options, script);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            var loaded = await LoadAsync(parse, options, script, output, error, cancellationToken).ConfigureAwait(false);
+            if (loaded is null)
+            {
+                return ExitCodes.Failed;
+            }
+
+            var globals = new PipelineGlobals(options.RootOf(parse), loaded.Path, options: new ApplicationOptions { StartProcessor = false });
+            var applications = await loaded.RunAsync(globals, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ActivateAllAsync(loaded, applications, output, options.IsJson(parse), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await DisposeAllAsync(applications).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Run(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var script = ScriptArgument();
+        var untilIdle = new Option<bool>("--until-idle") { Description = "Stop when nothing is queued or running (pending groups waiting for inputs do not count); otherwise run until Ctrl+C." };
+        var args = new Option<string[]>("--arg") { Description = "An argument for the script (its Args); repeat for more.", DefaultValueFactory = _ => [] };
+        var command = AppCommand.Create("run", "Activate a pipeline script, run what it starts and the processor, and show what was produced: the one-command way to run a pipeline.", options, script, untilIdle, args);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            var watch = Stopwatch.StartNew();
+            var loaded = await LoadAsync(parse, options, script, output, error, cancellationToken).ConfigureAwait(false);
+            if (loaded is null)
+            {
+                return ExitCodes.Failed;
+            }
+
+            var json = options.IsJson(parse);
+            var globals = new PipelineGlobals(options.RootOf(parse), loaded.Path, parse.GetValue(args));
+            var applications = await loaded.RunAsync(globals, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ActivateAllAsync(loaded, applications, output, json, cancellationToken).ConfigureAwait(false);
+                foreach (var app in applications)
+                {
+                    if (!app.RunsProcessor)
+                    {
+                        throw new InvalidOperationException($"Another process runs application '{app.Name}' (it holds {Path.Combine(app.Root, "engine.lock")}); stop it (e.g. `rheo serve`) and run again.");
+                    }
+
+                    foreach (var action in globals.RunActions)
+                    {
+                        await action(app, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (!parse.GetValue(untilIdle))
+                {
+                    await WriteLineAsync(output, json, new JsonObject { ["serving"] = new JsonArray([.. applications.Select(a => (JsonNode)a.Name)]) }, "running; press Ctrl+C to stop").ConfigureAwait(false);
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var app in applications)
+                {
+                    await ExecutionDisplay.WhileAsync(output, app, $"running {app.Name}", app.WaitForIdleAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+
+                var failed = 0;
+                foreach (var app in applications)
+                {
+                    failed += await SummarizeAsync(app, output, json, cancellationToken).ConfigureAwait(false);
+                }
+
+                await WriteLineAsync(output, json, new JsonObject { ["failed"] = failed, ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3) },
+                    failed == 0 ? $"done in {watch.Elapsed.TotalSeconds:F1} s" : $"done in {watch.Elapsed.TotalSeconds:F1} s with {failed} failed execution(s); see `rheo status` and `rheo logs`").ConfigureAwait(false);
+                return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+            }
+            finally
+            {
+                await DisposeAllAsync(applications).ConfigureAwait(false);
+            }
+        });
+        return command;
+    }
+
+    private static Command Serve(TextWriter output, TextWriter error)
+    {
+        var options = new AppOptions();
+        var command = AppCommand.Create("serve", "Run the application's processor until Ctrl+C: timers fire, queued events are processed, interrupted executions resume.", options);
+        AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
+        {
+            await using var session = await Session.OpenAsync(parse, options, drive: true, cancellationToken).ConfigureAwait(false);
+            var app = session.Application;
+            if (!app.RunsProcessor)
+            {
+                throw new InvalidOperationException($"Another process already runs application '{app.Name}' (it holds {Path.Combine(app.Root, "engine.lock")}).");
+            }
+
+            await WriteLineAsync(output, options.IsJson(parse), new JsonObject { ["serving"] = app.Name }, $"serving {app.Name} ({app.State}); press Ctrl+C to stop").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await WriteLineAsync(output, options.IsJson(parse), new JsonObject { ["stopped"] = app.Name }, "stopped").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Compiles (or loads from the cache) and prints the diagnostics; null when the script has errors.</summary>
+    private static async Task<PipelineScript?> LoadAsync(ParseResult parse, AppOptions options, Argument<FileInfo> script, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var file = parse.GetValue(script)!;
+        if (!file.Exists)
+        {
+            throw new UsageException($"The pipeline script {file.FullName} does not exist.");
+        }
+
+        var loaded = await PipelineScript.LoadAsync(file.FullName, PipelineScript.CacheDirectoryOf(options.RootOf(parse)), cancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in loaded.Diagnostics)
+        {
+            await error.WriteLineAsync(diagnostic.ToString()).ConfigureAwait(false);
+        }
+
+        var json = options.IsJson(parse);
+        if (!loaded.Succeeded)
+        {
+            var count = loaded.Diagnostics.Count(d => d.IsError);
+            await error.WriteLineAsync($"error: {file.Name} has {count} compile error(s); nothing was activated.").ConfigureAwait(false);
+            if (json)
+            {
+                await AppCommand.WriteJsonAsync(output, new JsonObject
+                {
+                    ["script"] = loaded.Path,
+                    ["compiled"] = false,
+                    ["diagnostics"] = new JsonArray([.. loaded.Diagnostics.Select(d => (JsonNode)new JsonObject
+                    {
+                        ["severity"] = d.Severity,
+                        ["code"] = d.Code,
+                        ["path"] = d.Path,
+                        ["line"] = d.Line,
+                        ["column"] = d.Column,
+                        ["message"] = d.Message,
+                    })]),
+                }).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+
+        await WriteLineAsync(output, json, new JsonObject { ["script"] = loaded.Path, ["compiled"] = true, ["cached"] = loaded.FromCache, ["ms"] = Math.Round(loaded.LoadTime.TotalMilliseconds, 1) },
+            $"{(loaded.FromCache ? "loaded" : "compiled")} {file.Name} in {loaded.LoadTime.TotalMilliseconds:F0} ms{(loaded.FromCache ? " (cached)" : string.Empty)}").ConfigureAwait(false);
+        return loaded;
+    }
+
+    private static async Task ActivateAllAsync(PipelineScript script, IReadOnlyList<Application> applications, TextWriter output, bool json, CancellationToken cancellationToken)
+    {
+        foreach (var app in applications)
+        {
+            await app.ActivateAsync(cancellationToken).ConfigureAwait(false);
+            script.RecordFor(app);
+            await WriteLineAsync(output, json, new JsonObject { ["activated"] = app.Name, ["nodes"] = app.ActiveNodes.Count, ["root"] = app.Root },
+                $"activated {app.Name}: {app.ActiveNodes.Count} nodes ({string.Join(", ", app.ActiveNodes.Select(n => n.Id))})").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Prints partitions per node and the data of the leaf nodes' outputs; returns the number of partitions whose latest execution failed.</summary>
+    private static async Task<int> SummarizeAsync(Application app, TextWriter output, bool json, CancellationToken cancellationToken)
+    {
+        var dataNodes = app.ActiveNodes.OfType<DataNode>().ToList();
+        var upstream = dataNodes.SelectMany(d => d.Inputs.Select(i => i.NodeId)).ToHashSet(StringComparer.Ordinal);
+        var failed = 0;
+        var nodes = new JsonArray();
+        foreach (var node in dataNodes)
+        {
+            var executions = await app.GetExecutionsAsync(node.Id, limit: int.MaxValue, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var pending = await app.GetPendingGroupsAsync(node.Id, cancellationToken).ConfigureAwait(false);
+            // Executions come newest first: the first per partition says where the partition stands.
+            var latest = executions.DistinctBy(e => e.OutputKey).ToList();
+            var succeeded = latest.Where(e => e.Status == ExecutionStatus.Succeeded).OrderBy(e => e.OutputKey, StringComparer.Ordinal).ToList();
+            var nodeFailed = latest.Count(e => e.Status is ExecutionStatus.Failed or ExecutionStatus.Killed);
+            failed += nodeFailed;
+            var outputs = new JsonArray();
+            if (!json)
+            {
+                await output.WriteLineAsync($"{node.Id,-16} {succeeded.Count} succeeded, {nodeFailed} failed, {pending.Count} pending group(s)").ConfigureAwait(false);
+            }
+
+            if (upstream.Contains(node.Id))
+            {
+                nodes.Add(new JsonObject { ["node"] = node.Id, ["succeeded"] = succeeded.Count, ["failed"] = nodeFailed, ["pendingGroups"] = pending.Count });
+                continue;
+            }
+
+            foreach (var execution in succeeded)
+            {
+                var signal = execution.Output.Aggregate(node.Signal, (s, v) => s[v]);
+                var lines = await app.LoadDataAsync(signal, 20, cancellationToken).ConfigureAwait(false);
+                outputs.Add(new JsonObject { ["partition"] = execution.OutputKey, ["lines"] = new JsonArray([.. lines.Select(l => (JsonNode)l)]) });
+                if (!json)
+                {
+                    await output.WriteLineAsync($"  {node.Id}[{string.Join(", ", execution.Output)}]:").ConfigureAwait(false);
+                    foreach (var line in lines)
+                    {
+                        await output.WriteLineAsync("    " + line).ConfigureAwait(false);
+                    }
+                }
+            }
+
+            nodes.Add(new JsonObject { ["node"] = node.Id, ["succeeded"] = succeeded.Count, ["failed"] = nodeFailed, ["pendingGroups"] = pending.Count, ["outputs"] = outputs });
+        }
+
+        if (json)
+        {
+            await AppCommand.WriteJsonAsync(output, new JsonObject { ["application"] = app.Name, ["root"] = app.Root, ["nodes"] = nodes }).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync($"outputs are under {Path.Combine(app.Root, "data")}").ConfigureAwait(false);
+        }
+
+        return failed;
+    }
+
+    private static Task WriteLineAsync(TextWriter output, bool json, JsonObject data, string text) => json ? AppCommand.WriteJsonAsync(output, data) : output.WriteLineAsync(text);
+
+    private static async Task DisposeAllAsync(IReadOnlyList<Application> applications)
+    {
+        foreach (var app in applications)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
