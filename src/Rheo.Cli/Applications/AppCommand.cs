@@ -35,7 +35,13 @@ internal sealed class AppOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON for machines instead of text." };
 
-    public string RootOf(ParseResult parse) => Path.GetFullPath(parse.GetValue(Root)!);
+    /// <summary>The store root; also exported as <c>RHEO_ROOT</c>, so hooks and process targets of the command can find the store.</summary>
+    public string RootOf(ParseResult parse)
+    {
+        var root = Path.GetFullPath(parse.GetValue(Root)!);
+        Environment.SetEnvironmentVariable("RHEO_ROOT", root);
+        return root;
+    }
 
     public bool IsJson(ParseResult parse) => parse.GetValue(Json);
 }

@@ -35,7 +35,7 @@ internal static class ScriptCommands
             }
 
             var globals = new PipelineGlobals(options.RootOf(parse), loaded.Path, options: new ApplicationOptions { StartProcessor = false });
-            var applications = await loaded.RunAsync(globals, cancellationToken).ConfigureAwait(false);
+            var applications = await RunScriptAsync(loaded, globals, error, cancellationToken).ConfigureAwait(false);
             try
             {
                 await ActivateAllAsync(loaded, applications, output, options.IsJson(parse), cancellationToken).ConfigureAwait(false);
@@ -68,7 +68,7 @@ internal static class ScriptCommands
 
             var json = options.IsJson(parse);
             var globals = new PipelineGlobals(options.RootOf(parse), loaded.Path, parse.GetValue(args));
-            var applications = await loaded.RunAsync(globals, cancellationToken).ConfigureAwait(false);
+            var applications = await RunScriptAsync(loaded, globals, error, cancellationToken).ConfigureAwait(false);
             try
             {
                 await ActivateAllAsync(loaded, applications, output, json, cancellationToken).ConfigureAwait(false);
@@ -186,6 +186,20 @@ internal static class ScriptCommands
         await WriteLineAsync(output, json, new JsonObject { ["script"] = loaded.Path, ["compiled"] = true, ["cached"] = loaded.FromCache, ["ms"] = Math.Round(loaded.LoadTime.TotalMilliseconds, 1) },
             $"{(loaded.FromCache ? "loaded" : "compiled")} {file.Name} in {loaded.LoadTime.TotalMilliseconds:F0} ms{(loaded.FromCache ? " (cached)" : string.Empty)}").ConfigureAwait(false);
         return loaded;
+    }
+
+    /// <summary>Runs the script; when it throws, first names the script line that threw (the message follows from the caller).</summary>
+    private static async Task<IReadOnlyList<Application>> RunScriptAsync(PipelineScript script, PipelineGlobals globals, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await script.RunAsync(globals, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && new StackTrace(e, fNeedFileInfo: true).GetFrames().FirstOrDefault(f => f.GetFileName() == script.Path) is { } frame)
+        {
+            await error.WriteLineAsync($"{script.Path}:{frame.GetFileLineNumber()}:{frame.GetFileColumnNumber()}: the script threw {e.GetType().Name}; nothing was activated.").ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static async Task ActivateAllAsync(PipelineScript script, IReadOnlyList<Application> applications, TextWriter output, bool json, CancellationToken cancellationToken)
