@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Rheo.Runtime;
 using Rheo.Runtime.Nodes;
 using Rheo.Runtime.Storage;
 
