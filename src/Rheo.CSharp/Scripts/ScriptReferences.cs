@@ -11,7 +11,7 @@ internal static class ScriptReferences
     [
         "System", "System.Collections.Generic", "System.Globalization", "System.IO", "System.Linq", "System.Text", "System.Threading", "System.Threading.Tasks",
         "Rheo.Core.Dimensions", "Rheo.Core.Filters", "Rheo.Core.Links", "Rheo.Core.Signals",
-        "Rheo.Runtime", "Rheo.Runtime.Compute", "Rheo.Runtime.Hooks", "Rheo.Runtime.Nodes",
+        "Rheo.Runtime", "Rheo.Runtime.Compute", "Rheo.Runtime.Hooks", "Rheo.Runtime.Nodes", "Rheo.Runtime.StepFlows",
     ];
 
     public static ScriptOptions Options(string? path = null)

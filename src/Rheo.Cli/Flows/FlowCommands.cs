@@ -171,6 +171,12 @@ internal static class FlowCommands
         }
 
         var name = parse.GetValue(shared.App) ?? parse.GetValue(shared.Flow)!;
+        if (drive)
+        {
+            // C# actions a .csx script defined live in its cached image, recorded beside the application.
+            _ = Rheo.CSharp.Scripts.PipelineScript.LoadRecorded(Path.Combine(root, name), Rheo.CSharp.Scripts.PipelineScript.CacheDirectoryOf(root));
+        }
+
         var app = Application.Local(name, root, new ApplicationOptions { StartProcessor = drive });
         try
         {
