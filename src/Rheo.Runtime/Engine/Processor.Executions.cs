@@ -43,7 +43,11 @@ internal sealed partial class Processor
             activity?.SetTag("rheo.route", run.Route.Id);
             activity?.SetTag("rheo.output", run.Record.OutputKey);
             activity?.SetTag("rheo.execution_id", run.Record.Id);
-            Report(run, new ExecutionStartedCommand(run.Record.Id, _time.GetUtcNow()));
+            if (!run.Shutdown)
+            {
+                _lazy.Enqueue(new ExecutionStartedCommand(run.Record.Id, _time.GetUtcNow()));
+            }
+
             foreach (var checkpoint in run.Route.Node.ExecutionHook?.Checkpoints ?? [])
             {
                 _ = CheckpointAsync(run, checkpoint, checkpoints.Token);

@@ -36,6 +36,10 @@ internal sealed partial class Processor : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly string _logRoot;
     private readonly Channel<EngineCommand> _commands = Channel.CreateUnbounded<EngineCommand>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Commands that need no step of their own (an execution started running): handled with the next step, which comes
+    // within the queue poll interval, so they share a commit instead of each costing one.
+    private readonly ConcurrentQueue<EngineCommand> _lazy = new();
     private readonly Channel<(HookRef Hook, HookContext Context)> _hooks = Channel.CreateUnbounded<(HookRef, HookContext)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, RouteRuntime> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, RunningExecution> _active = [];
@@ -331,6 +335,11 @@ internal sealed partial class Processor : IAsyncDisposable
 
             _restored.Clear();
             _resumed.Clear();
+        }
+
+        while (_lazy.TryDequeue(out var lazy))
+        {
+            Handle(lazy, batch, now);
         }
 
         for (var n = 0; n < 20_000 && _commands.Reader.TryRead(out var command); n++)
