@@ -140,6 +140,30 @@ public sealed class DimensionFilter
         return result;
     }
 
+    // The first partition of the TIP (Tip().Materialize(spec)[0]) without building the filter or the list.
+    internal Partition TipPartition(DimensionSpec spec)
+    {
+        var values = new DimensionValue[Depth];
+        var level = 0;
+        for (var filter = this; filter.Depth > 0; filter = filter._branches[0].Next, level++)
+        {
+            if (filter._branches.Length == 0)
+            {
+                throw new InvalidOperationException($"Dimension '{spec[level].Name}' admits no value; there is no TIP.");
+            }
+
+            var branch = filter._branches[0];
+            if (branch.IsAny)
+            {
+                throw new InvalidOperationException($"Dimension '{spec[level].Name}' is not material ('{branch.KeyText(spec[level])}'); give a concrete value.");
+            }
+
+            values[level] = branch.Range is { } range ? range.Expand(spec[level], branch.Value).First() : branch.Value;
+        }
+
+        return new Partition(values);
+    }
+
     /// <summary>The filter keeping only the first branch at every level (the TIP).</summary>
     public DimensionFilter Tip() => Depth == 0 || _branches.Length == 0 ? this : new DimensionFilter(Depth, [new FilterBranch(_branches[0].IsAny, _branches[0].Value, _branches[0].Range, _branches[0].Next.Tip())]);
 

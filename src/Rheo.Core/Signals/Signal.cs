@@ -152,7 +152,7 @@ public sealed class Signal
 
     /// <summary>The TIP partition of a material signal.</summary>
     /// <exception cref="InvalidOperationException">A dimension is not material.</exception>
-    public Partition Tip() => Filter.Tip().Materialize(Spec)[0];
+    public Partition Tip() => Filter.TipPartition(Spec);
 
     /// <inheritdoc />
     public override string ToString() =>

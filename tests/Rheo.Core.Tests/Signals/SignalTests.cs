@@ -20,6 +20,20 @@ public sealed class SignalTests
     }
 
     [Fact]
+    public void The_tip_is_the_first_partition_of_the_materialized_filter_and_needs_material_values()
+    {
+        var node = new Signal("sales", SignalKind.ExternalData, RegionDay);
+        var ranged = new Signal("sales", SignalKind.ExternalData, RegionDay, DimensionFilter.Of(RegionDay, ["NA", "2021-09-20[_:-3]"]));
+        var several = new Signal("sales", SignalKind.ExternalData, RegionDay, DimensionFilter.Of(RegionDay, ["EU", "2021-09-21"], ["NA", "2021-09-20"]));
+
+        Assert.Equal(3, ranged.Partitions().Count);
+        Assert.Equal(ranged.Partitions()[0], ranged.Tip());
+        Assert.Equal(["NA", "2021-09-20"], RegionDay.Render(ranged.Tip()));
+        Assert.Equal(several.Partitions()[0], several.Tip());
+        Assert.Throws<InvalidOperationException>(() => node["*"]["2021-09-20"].Tip());
+    }
+
+    [Fact]
     public void A_wildcard_then_a_range_gives_seven_days_per_region()
     {
         var node = new Signal("sales", SignalKind.ExternalData, RegionDay);
