@@ -6,12 +6,13 @@ using Rheo.Samples.Backfill;
 
 // RheocerOS README example 2 in C#: a daily timer feeds A; B reads the last two days of A. Executing B for a
 // day with recursive: true first runs the missing A partitions (crawling up), then B, durably on SQLite.
+// The same definition, compiled, activates with `rheo activate samples/Backfill/bin/Debug/net10.0/Backfill.dll`.
 var root = args.Length > 0 ? args[0] : "./.rheo";
 var days = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
-await using var app = Application.Local("backfill-1", root);
-
-var a = app.CreateData("A", inputs: [app.AddTimer("T", "rate(1 day)")], computeTargets: [ComputeTarget.NoOp]);
-var b = app.CreateData("B", inputs: [a.Range(-2)], computeTargets: [ComputeTarget.Inlined<Summary>()]);
+var pipeline = new PipelineContext(root);
+new BackfillPipeline().Define(pipeline);
+await using var app = pipeline.Applications[0];
+var (a, b) = (app["A"], app["B"]);
 await app.ActivateAsync();
 
 var today = DateTime.UtcNow.Date;
@@ -32,6 +33,17 @@ await app.PauseAsync();
 
 namespace Rheo.Samples.Backfill
 {
+    /// <summary>The example's application: a daily timer T, A on T, B on the last two days of A.</summary>
+    public sealed class BackfillPipeline : IPipeline
+    {
+        public void Define(PipelineContext pipeline)
+        {
+            var app = pipeline.CreateApplication("backfill-1");
+            var a = app.CreateData("A", inputs: [app.AddTimer("T", "rate(1 day)")], computeTargets: [ComputeTarget.NoOp]);
+            app.CreateData("B", inputs: [a.Range(-2)], computeTargets: [ComputeTarget.Inlined<Summary>()]);
+        }
+    }
+
     /// <summary>Writes which A partitions (TIP first) the execution read.</summary>
     public sealed class Summary : IInlinedCompute
     {

@@ -21,7 +21,7 @@ namespace Rheo.CSharp.Scripts;
 /// </remarks>
 public sealed class PipelineScript
 {
-    private const string RecordFile = "pipeline.json";
+    private const string RecordFile = PipelineAssembly.RecordFile;
     private readonly Assembly? _assembly;
 
     private PipelineScript(string path, string hash, Assembly? assembly, bool fromCache, TimeSpan loadTime, IReadOnlyList<ScriptDiagnostic> diagnostics)
@@ -140,9 +140,14 @@ public sealed class PipelineScript
     /// <summary>Loads the cached assembly of the script that defined an application (see <see cref="RecordFor"/>), without Roslyn.</summary>
     /// <param name="applicationRoot">The application's folder (<see cref="Application.Root"/>).</param>
     /// <param name="cacheDirectory">The script cache.</param>
-    /// <returns>The script path when its assembly was loaded; null when the application was not defined by a script or its cached assembly is gone.</returns>
+    /// <returns>The script path when its assembly was loaded (or the path of the compiled pipeline assembly that defined it); null when neither is there.</returns>
     public static string? LoadRecorded(string applicationRoot, string cacheDirectory)
     {
+        if (PipelineAssembly.LoadRecorded(applicationRoot) is { } assembly)
+        {
+            return assembly;
+        }
+
         var file = System.IO.Path.Combine(applicationRoot, RecordFile);
         if (!File.Exists(file) || JsonNode.Parse(File.ReadAllText(file)) is not JsonObject record || (string?)record["hash"] is not { } hash)
         {

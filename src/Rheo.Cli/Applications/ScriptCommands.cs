@@ -19,7 +19,7 @@ internal static class ScriptCommands
         yield return Serve(output, error);
     }
 
-    private static Argument<FileInfo> ScriptArgument() => new("pipeline") { Description = "The pipeline script (.csx)." };
+    private static Argument<FileInfo> ScriptArgument() => new("pipeline") { Description = "The pipeline: a script (.csx), or an assembly (.dll) with public IPipeline classes." };
 
     private static Command Activate(TextWriter output, TextWriter error)
     {
@@ -34,8 +34,8 @@ internal static class ScriptCommands
                 return ExitCodes.Failed;
             }
 
-            var globals = new PipelineGlobals(options.RootOf(parse), loaded.Path, options: new ApplicationOptions { StartProcessor = false });
-            var applications = await RunScriptAsync(loaded, globals, error, cancellationToken).ConfigureAwait(false);
+            var globals = loaded.Context(options.RootOf(parse), [], new ApplicationOptions { StartProcessor = false });
+            var applications = await loaded.DefineAsync(globals, error, cancellationToken).ConfigureAwait(false);
             try
             {
                 await ActivateAllAsync(loaded, applications, output, options.IsJson(parse), cancellationToken).ConfigureAwait(false);
@@ -67,8 +67,8 @@ internal static class ScriptCommands
             }
 
             var json = options.IsJson(parse);
-            var globals = new PipelineGlobals(options.RootOf(parse), loaded.Path, parse.GetValue(args));
-            var applications = await RunScriptAsync(loaded, globals, error, cancellationToken).ConfigureAwait(false);
+            var globals = loaded.Context(options.RootOf(parse), parse.GetValue(args) ?? [], null);
+            var applications = await loaded.DefineAsync(globals, error, cancellationToken).ConfigureAwait(false);
             try
             {
                 await ActivateAllAsync(loaded, applications, output, json, cancellationToken).ConfigureAwait(false);
@@ -142,13 +142,30 @@ internal static class ScriptCommands
         return command;
     }
 
-    /// <summary>Compiles (or loads from the cache) and prints the diagnostics; null when the script has errors.</summary>
-    private static async Task<PipelineScript?> LoadAsync(ParseResult parse, AppOptions options, Argument<FileInfo> script, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>Compiles a script (or loads it from the cache) and prints the diagnostics, or loads a pipeline assembly; null when the script has errors.</summary>
+    private static async Task<Pipeline?> LoadAsync(ParseResult parse, AppOptions options, Argument<FileInfo> script, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var file = parse.GetValue(script)!;
         if (!file.Exists)
         {
-            throw new UsageException($"The pipeline script {file.FullName} does not exist.");
+            throw new UsageException($"The pipeline {file.FullName} does not exist.");
+        }
+
+        if (file.Extension.Equals(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            IReadOnlyList<IPipeline> pipelines;
+            try
+            {
+                pipelines = PipelineAssembly.Load(file.FullName);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            await WriteLineAsync(output, options.IsJson(parse), new JsonObject { ["assembly"] = file.FullName, ["pipelines"] = new JsonArray([.. pipelines.Select(p => (JsonNode)p.GetType().FullName!)]) },
+                $"loaded {file.Name}: {string.Join(", ", pipelines.Select(p => p.GetType().Name))}").ConfigureAwait(false);
+            return new AssemblyPipeline(file.FullName, pipelines);
         }
 
         var loaded = await PipelineScript.LoadAsync(file.FullName, PipelineScript.CacheDirectoryOf(options.RootOf(parse)), cancellationToken).ConfigureAwait(false);
@@ -185,29 +202,15 @@ internal static class ScriptCommands
 
         await WriteLineAsync(output, json, new JsonObject { ["script"] = loaded.Path, ["compiled"] = true, ["cached"] = loaded.FromCache, ["ms"] = Math.Round(loaded.LoadTime.TotalMilliseconds, 1) },
             $"{(loaded.FromCache ? "loaded" : "compiled")} {file.Name} in {loaded.LoadTime.TotalMilliseconds:F0} ms{(loaded.FromCache ? " (cached)" : string.Empty)}").ConfigureAwait(false);
-        return loaded;
+        return new ScriptPipeline(loaded);
     }
 
-    /// <summary>Runs the script; when it throws, first names the script line that threw (the message follows from the caller).</summary>
-    private static async Task<IReadOnlyList<Application>> RunScriptAsync(PipelineScript script, PipelineGlobals globals, TextWriter error, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await script.RunAsync(globals, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException && new StackTrace(e, fNeedFileInfo: true).GetFrames().FirstOrDefault(f => f.GetFileName() == script.Path) is { } frame)
-        {
-            await error.WriteLineAsync($"{script.Path}:{frame.GetFileLineNumber()}:{frame.GetFileColumnNumber()}: the script threw {e.GetType().Name}; nothing was activated.").ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static async Task ActivateAllAsync(PipelineScript script, IReadOnlyList<Application> applications, TextWriter output, bool json, CancellationToken cancellationToken)
+    private static async Task ActivateAllAsync(Pipeline pipeline, IReadOnlyList<Application> applications, TextWriter output, bool json, CancellationToken cancellationToken)
     {
         foreach (var app in applications)
         {
             await app.ActivateAsync(cancellationToken).ConfigureAwait(false);
-            script.RecordFor(app);
+            pipeline.RecordFor(app);
             await WriteLineAsync(output, json, new JsonObject { ["activated"] = app.Name, ["nodes"] = app.ActiveNodes.Count, ["root"] = app.Root },
                 $"activated {app.Name}: {app.ActiveNodes.Count} nodes ({string.Join(", ", app.ActiveNodes.Select(n => n.Id))})").ConfigureAwait(false);
         }
@@ -280,4 +283,70 @@ internal static class ScriptCommands
             await app.DisposeAsync().ConfigureAwait(false);
         }
     }
+}
+
+/// <summary>A loaded pipeline definition: a compiled script or an assembly of <see cref="IPipeline"/> classes.</summary>
+internal abstract class Pipeline
+{
+    public abstract PipelineContext Context(string root, IReadOnlyList<string> args, ApplicationOptions? options);
+
+    /// <summary>Runs the definition; the applications it created, not yet activated.</summary>
+    public abstract Task<IReadOnlyList<Application>> DefineAsync(PipelineContext context, TextWriter error, CancellationToken cancellationToken);
+
+    /// <summary>Records beside the application what defined it, so later commands load the same types.</summary>
+    public abstract void RecordFor(Application application);
+}
+
+internal sealed class ScriptPipeline(PipelineScript script) : Pipeline
+{
+    public override PipelineContext Context(string root, IReadOnlyList<string> args, ApplicationOptions? options) => new PipelineGlobals(root, script.Path, args, options);
+
+    public override async Task<IReadOnlyList<Application>> DefineAsync(PipelineContext context, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await script.RunAsync((PipelineGlobals)context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && new StackTrace(e, fNeedFileInfo: true).GetFrames().FirstOrDefault(f => f.GetFileName() == script.Path) is { } frame)
+        {
+            // Name the script line that threw; the message follows from the caller.
+            await error.WriteLineAsync($"{script.Path}:{frame.GetFileLineNumber()}:{frame.GetFileColumnNumber()}: the script threw {e.GetType().Name}; nothing was activated.").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override void RecordFor(Application application) => script.RecordFor(application);
+}
+
+internal sealed class AssemblyPipeline(string path, IReadOnlyList<IPipeline> pipelines) : Pipeline
+{
+    public override PipelineContext Context(string root, IReadOnlyList<string> args, ApplicationOptions? options) => new(root, args, options);
+
+    public override async Task<IReadOnlyList<Application>> DefineAsync(PipelineContext context, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var pipeline in pipelines)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                pipeline.Define(context);
+            }
+        }
+        catch
+        {
+            foreach (var application in context.Applications)
+            {
+                await application.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"{path}: a pipeline's Define threw; nothing was activated.").ConfigureAwait(false);
+            throw;
+        }
+
+        return context.Applications.Count > 0
+            ? context.Applications
+            : throw new UsageException($"The pipelines of {path} created no application; call pipeline.CreateApplication(\"name\") in Define.");
+    }
+
+    public override void RecordFor(Application application) => PipelineAssembly.RecordFor(application, path);
 }
