@@ -21,6 +21,9 @@ internal sealed record ExecutionDoneCommand(long ExecutionId, ExecutionStatus St
 {
     // The last target's success, handled in the same step so the execution ends in one commit, not two.
     public ComputeDoneCommand? LastCompute { get; init; }
+
+    // When the worker started it: the lazy start update may come after the end (or not be committed before it).
+    public DateTimeOffset? StartedAt { get; init; }
 }
 
 internal sealed record ExecutionCheckpointCommand(long ExecutionId, HookCheckpoint Checkpoint, DateTimeOffset At) : EngineCommand;

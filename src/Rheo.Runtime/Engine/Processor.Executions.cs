@@ -33,6 +33,7 @@ internal sealed partial class Processor
     {
         var token = run.Cancel.Token;
         var slot = false;
+        DateTimeOffset? startedAt = null;
         using var checkpoints = new CancellationTokenSource();
         try
         {
@@ -43,9 +44,10 @@ internal sealed partial class Processor
             activity?.SetTag("rheo.route", run.Route.Id);
             activity?.SetTag("rheo.output", run.Record.OutputKey);
             activity?.SetTag("rheo.execution_id", run.Record.Id);
+            startedAt = _time.GetUtcNow();
             if (!run.Shutdown)
             {
-                _lazy.Enqueue(new ExecutionStartedCommand(run.Record.Id, _time.GetUtcNow()));
+                _lazy.Enqueue(new ExecutionStartedCommand(run.Record.Id, startedAt.Value));
             }
 
             foreach (var checkpoint in run.Route.Node.ExecutionHook?.Checkpoints ?? [])
@@ -65,7 +67,7 @@ internal sealed partial class Processor
                 if (error is not null)
                 {
                     activity?.SetStatus(ActivityStatusCode.Error, error);
-                    Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Failed, _time.GetUtcNow(), error));
+                    Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Failed, _time.GetUtcNow(), error) { StartedAt = startedAt });
                     return;
                 }
 
@@ -73,15 +75,15 @@ internal sealed partial class Processor
             }
 
             LocalDataStorage.MarkComplete(outputPath);
-            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Succeeded, _time.GetUtcNow(), null) { LastCompute = last });
+            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Succeeded, _time.GetUtcNow(), null) { LastCompute = last, StartedAt = startedAt });
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Killed, _time.GetUtcNow(), "killed"));
+            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Killed, _time.GetUtcNow(), "killed") { StartedAt = startedAt });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Failed, _time.GetUtcNow(), e.Message));
+            Report(run, new ExecutionDoneCommand(run.Record.Id, ExecutionStatus.Failed, _time.GetUtcNow(), e.Message) { StartedAt = startedAt });
         }
         finally
         {

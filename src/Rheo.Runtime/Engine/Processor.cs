@@ -486,8 +486,9 @@ internal sealed partial class Processor : IAsyncDisposable
     {
         _active.Remove(run.Record.Id);
         _activeByOutput.Remove((run.Route.Id, run.Record.OutputKey));
-        var final = run.Current with { Status = done.Status, EndedAt = done.At, Error = done.Error };
-        batch.ExecutionUpdates.Add(new ExecutionUpdate(run.Record.Id, done.Status, null, done.At, done.Error));
+        var startedAt = run.Current.StartedAt is null ? done.StartedAt : null;
+        var final = run.Current with { Status = done.Status, StartedAt = run.Current.StartedAt ?? startedAt, EndedAt = done.At, Error = done.Error };
+        batch.ExecutionUpdates.Add(new ExecutionUpdate(run.Record.Id, done.Status, startedAt, done.At, done.Error));
         Log.ExecutionEnded(_logger, _app, run.Record.Id, run.Route.Id, run.Record.OutputKey, done.Status.ToString());
         var hooks = run.Route.Node.ExecutionHook;
         if (done.Status == ExecutionStatus.Succeeded)

@@ -67,6 +67,7 @@ public sealed class StateMachineAndJobTargetTests
         Assert.Equal("SUCCEEDED", (string)result["status"]!);
         Assert.Contains(result["history"]!.AsArray(), e => (string)e!["type"]! == "TaskSucceeded");
         Assert.Contains("FAILED: Shop.Closed: no sales on Saturday", failure.Message, StringComparison.Ordinal);
+        Assert.All(await app.GetExecutionsAsync("A"), e => Assert.True(e.StartedAt is { } started && started <= e.EndedAt, $"execution {e.Id}: started {e.StartedAt}, ended {e.EndedAt}"));
         Assert.False(File.Exists(Path.Combine(root.Path, "machine", "data", "A", "2024-03-09", "_SUCCESS")));
     }
 

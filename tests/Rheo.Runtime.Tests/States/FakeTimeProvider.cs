@@ -55,18 +55,9 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
         created.TrySetResult();
         if (AutoAdvance)
         {
-            ThreadPool.QueueUserWorkItem(_ =>
-            {
-                lock (_gate)
-                {
-                    if (timer.Due > _now)
-                    {
-                        _now = timer.Due;
-                    }
-                }
-
-                timer.Fire();
-            });
+            // Each new timer lets one timer fire: the earliest pending one, so that timers created close together
+            // (a machine timeout and a long Wait) fire in due order whatever order the thread pool runs this in.
+            ThreadPool.QueueUserWorkItem(_ => FireEarliest());
         }
 
         return timer;
@@ -90,6 +81,27 @@ internal sealed class FakeTimeProvider(DateTimeOffset start) : TimeProvider
 
             await next.WaitAsync(TimeSpan.FromSeconds(30));
         }
+    }
+
+    private void FireEarliest()
+    {
+        FakeTimer? next;
+        lock (_gate)
+        {
+            next = _timers.MinBy(t => t.Due);
+            if (next is null)
+            {
+                return;
+            }
+
+            _timers.Remove(next);
+            if (next.Due > _now)
+            {
+                _now = next.Due;
+            }
+        }
+
+        next.Fire();
     }
 
     public void Advance(TimeSpan by)
