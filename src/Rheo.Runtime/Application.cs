@@ -36,6 +36,8 @@ public sealed partial class Application : IAsyncDisposable
     private readonly List<NodeDefinition> _dev = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ActiveTopology? _active;
+    private static readonly TimeSpan ExternalPollInterval = TimeSpan.FromMilliseconds(100);
+
     private Processor? _processor;
     private FileStream? _engineLock;
     private ApplicationRecord? _record;
@@ -349,13 +351,24 @@ public sealed partial class Application : IAsyncDisposable
     /// <param name="recursive">First execute every ancestor partition that an input needs and that is missing, crawling up.</param>
     /// <param name="cancellationToken">Stops waiting (the execution goes on).</param>
     /// <returns>The output folder.</returns>
+    /// <remarks>
+    /// When another process runs the engine (it holds the engine lock, e.g. <c>rheo serve</c>), the target's
+    /// triggering inputs are injected as events and the call follows the execution they start through the store; a
+    /// recursive execute needs the engine and is refused then.
+    /// </remarks>
     /// <exception cref="ArgumentException">The target is not material, not a data node, or its inputs cannot be inferred (the message names each dimension).</exception>
     /// <exception cref="ExecutionFailedException">Waiting, the execution or a recursive ancestor failed.</exception>
+    /// <exception cref="InvalidOperationException">Recursive, while another process runs the engine.</exception>
     public async Task<string> ExecuteAsync(Signal target, bool wait = true, bool recursive = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         var active = await RequireRunningAsync(cancellationToken, implicitActivation: true).ConfigureAwait(false);
-        var processor = _processor ?? throw new InvalidOperationException($"Another process runs application '{Name}' (it holds {EngineLockPath}); execute there, or stop it.");
+        if (_processor is null)
+        {
+            return await ExecuteThroughQueueAsync(active, target, wait, recursive, cancellationToken).ConfigureAwait(false);
+        }
+
+        var processor = _processor;
         var (route, output, key) = Target(active, target);
         var path = processor.Data.PartitionPath(route.Id, route.OutputSpec.Render(output));
         var resolution = route.ResolveInputs(output);
@@ -683,6 +696,61 @@ public sealed partial class Application : IAsyncDisposable
         }
 
         return _active!;
+    }
+
+    // Another process runs the engine: inject the target's triggering inputs as events, as the guide's execute does,
+    // and follow the execution they start through the store.
+    private async Task<string> ExecuteThroughQueueAsync(ActiveTopology active, Signal target, bool wait, bool recursive, CancellationToken cancellationToken)
+    {
+        if (recursive)
+        {
+            throw new InvalidOperationException($"Another process runs application '{Name}' (it holds {EngineLockPath}); a recursive execute needs the engine: run it there, stop that process, or execute without recursion.");
+        }
+
+        var (route, output, key) = Target(active, target);
+        var resolution = route.ResolveInputs(output);
+        if (!resolution.Succeeded)
+        {
+            throw new ArgumentException($"Node '{route.Id}' cannot be executed for [{key}]: {string.Join(" ", resolution.Problems)}", nameof(target));
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        var events = resolution.Inputs
+            .Where(i => !i.Input.IsReference)
+            .Select(i => new EventRecord(i.Input.NodeId, i.Input.Spec.Render(i.Datum), now))
+            .ToList();
+        await _store.EnqueueAsync(Name, events, cancellationToken).ConfigureAwait(false);
+        var path = new LocalDataStorage(Root).PartitionPath(route.Id, route.OutputSpec.Render(output));
+        if (!wait)
+        {
+            return path;
+        }
+
+        // The engine polls the queue every 250 ms; the execution is the first of this output created since, or the one
+        // already running for it (the engine skips a trigger for an output that is being computed).
+        long? following = null;
+        while (true)
+        {
+            if (await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false) is { } latest && (latest.CreatedAt >= now || latest.IsActive || latest.Id == following))
+            {
+                following = latest.Id;
+                if (latest.IsActive)
+                {
+                    await Task.Delay(ExternalPollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (latest.Status == ExecutionStatus.Succeeded)
+                {
+                    return path;
+                }
+
+                var records = await _store.GetComputeRecordsAsync(Name, latest.Id, cancellationToken).ConfigureAwait(false);
+                throw new ExecutionFailedException($"Execution {latest.Id} of node '{latest.RouteId}' [{latest.OutputKey}] {latest.Status.ToString().ToLowerInvariant()}: {latest.Error}", latest, records);
+            }
+
+            await Task.Delay(ExternalPollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<ExecutionRecord?> LatestAsync(string routeId, string key, CancellationToken cancellationToken) =>

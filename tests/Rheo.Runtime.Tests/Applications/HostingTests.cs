@@ -34,3 +34,31 @@ public sealed class HostingTests
         Assert.False(app.RunsProcessor);
     }
 }
+
+public sealed class ExternalEngineTests
+{
+    [Fact]
+    public async Task Execute_from_a_process_without_the_engine_injects_the_inputs_and_follows_the_execution_it_starts()
+    {
+        using var root = new TempRoot();
+        await using var engine = Application.Local("shared", root.Path, TestApps.Fast());
+        var t = engine.AddTimer("T", "rate(1 day)", timeDimension: "day");
+        var a = engine.CreateData("A", inputs: [t], computeTargets: [ComputeTarget.Inlined<WriteInputsCompute>()]);
+        engine.CreateData("Bad", inputs: [t], computeTargets: [ComputeTarget.Process("sh", ["-c", "exit 4"])]);
+        await engine.ActivateAsync();
+
+        // A second instance on the same store finds the engine lock taken, as `rheo execute` next to `rheo serve` does.
+        await using var client = Application.Local("shared", root.Path, TestApps.Fast());
+        await client.AttachAsync();
+        var path = await client.ExecuteAsync(client["A"]["2024-03-10"]);
+        var failure = await Assert.ThrowsAsync<ExecutionFailedException>(() => client.ExecuteAsync(client["Bad"]["2024-03-10"]));
+        var recursive = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ExecuteAsync(client["A"]["2024-03-11"], recursive: true));
+
+        Assert.False(client.RunsProcessor);
+        Assert.True(engine.RunsProcessor);
+        Assert.Equal(["T 2024-03-10"], await File.ReadAllLinesAsync(Path.Combine(path, "part-0.txt")));
+        Assert.Equal(PollStatus.Succeeded, (await engine.PollAsync(a["2024-03-10"])).Status);
+        Assert.Contains("exited with code 4", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("a recursive execute needs the engine", recursive.Message, StringComparison.Ordinal);
+    }
+}
