@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Rheo.Runtime;
+using Rheo.Runtime.StepFlows;
 using Rheo.Runtime.Storage;
 
 namespace Rheo.Cli.Applications;
@@ -171,6 +172,11 @@ internal static class ControlCommands
                 records.Add((r, await ReadIfExistsAsync(r.LogPath, ".stdout", cancellationToken).ConfigureAwait(false), await ReadIfExistsAsync(r.LogPath, ".stderr", cancellationToken).ConfigureAwait(false)));
             }
 
+            // A step of a step flow also has its lines in the flow's logs (`rheo flow logs`), for this period.
+            var flowLog = app.ActiveNodes.FirstOrDefault(n => n.Id == signal.NodeId) is { } definition && FlowLogs.FlowOf(definition) is { } flow
+                ? await FlowLogs.ReadAsync(app, flow, signal.NodeId == flow ? null : signal.NodeId, string.Join('/', signal.Spec.Render(signal.Tip())), cancellationToken).ConfigureAwait(false)
+                : [];
+
             if (options.IsJson(parse))
             {
                 await AppCommand.WriteJsonAsync(output, new JsonObject
@@ -190,6 +196,7 @@ internal static class ControlCommands
                         ["stdout"] = r.Stdout,
                         ["stderr"] = r.Stderr,
                     })]),
+                    ["flowLog"] = new JsonArray([.. flowLog.Select(l => (JsonNode)l.ToString())]),
                 }).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
@@ -202,6 +209,7 @@ internal static class ControlCommands
                 await WriteIndentedAsync(output, "stderr", stderr).ConfigureAwait(false);
             }
 
+            await WriteIndentedAsync(output, "flow log", flowLog.Count == 0 ? null : string.Join('\n', flowLog)).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

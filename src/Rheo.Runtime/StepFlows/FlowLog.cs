@@ -68,6 +68,10 @@ public static class FlowLogs
         return DirectoryOf(application.Root, node is null ? new Dictionary<string, string>() : FlowMetadata.Settings(node.Metadata));
     }
 
+    /// <summary>The flow a node belongs to (a step, or the flow node itself), or null for a node of no step flow.</summary>
+    public static string? FlowOf(Nodes.NodeDefinition node) =>
+        node is Nodes.DataNode data && data.Metadata.TryGetValue(FlowMetadata.Flow, out var flow) ? flow : null;
+
     /// <summary>Reads the lines of a flow's log (or of one step's), optionally only those of one period.</summary>
     /// <returns>The lines in the order written; empty when nothing was logged.</returns>
     public static async Task<IReadOnlyList<FlowLogLine>> ReadAsync(Application application, string flow, string? step = null, string? period = null, CancellationToken cancellationToken = default)
