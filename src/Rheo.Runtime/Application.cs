@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -435,14 +436,32 @@ public sealed partial class Application : IAsyncDisposable
     }
 
     /// <summary>Kills the running execution of an output partition.</summary>
+    /// <remarks>When another process runs the engine, the kill is left as a request it takes within its queue poll, and the call waits until the execution has ended.</remarks>
     /// <returns>Whether an execution was running and is being stopped.</returns>
     public async Task<bool> KillAsync(Signal target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         var active = await RequireRunningAsync(cancellationToken).ConfigureAwait(false);
-        var processor = _processor ?? throw new InvalidOperationException($"Another process runs application '{Name}' (it holds {EngineLockPath}); kill there.");
         var (route, _, key) = Target(active, target);
-        return await processor.KillAsync(route.Id, key, cancellationToken).ConfigureAwait(false);
+        if (_processor is { } processor)
+        {
+            return await processor.KillAsync(route.Id, key, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false) is not { IsActive: true } running)
+        {
+            return false;
+        }
+
+        var requests = Processor.RequestsOf(Root);
+        Directory.CreateDirectory(requests);
+        await File.WriteAllBytesAsync(Path.Combine(requests, "kill-" + running.Id.ToString(CultureInfo.InvariantCulture)), [], cancellationToken).ConfigureAwait(false);
+        while (await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false) is { IsActive: true } still && still.Id == running.Id)
+        {
+            await Task.Delay(ExternalPollInterval, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>The executions of a node, newest first (active ones with <paramref name="activeOnly"/>), the guide's active and inactive compute records.</summary>

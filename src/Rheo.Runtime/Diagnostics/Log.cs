@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(1101, LogLevel.Warning, "Application {Application}: execution {Execution} of {Route}, target {Target} attempt {Attempt} failed: {Error}")]
     public static partial void ComputeFailed(ILogger logger, string application, long execution, string route, int target, int attempt, string error);
 
+    [LoggerMessage(1102, LogLevel.Information, "Application {Application}: execution {Execution} of {Route} killed at another process's request")]
+    public static partial void KillRequested(ILogger logger, string application, long execution, string route);
+
     [LoggerMessage(1200, LogLevel.Error, "Application {Application}: hook {Hook} ({Type}) of route {Route} threw")]
     public static partial void HookFailed(ILogger logger, string application, string hook, string type, string route, Exception exception);
 

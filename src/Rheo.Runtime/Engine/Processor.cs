@@ -40,6 +40,9 @@ internal sealed partial class Processor : IAsyncDisposable
     // Commands that need no step of their own (an execution started running): handled with the next step, which comes
     // within the queue poll interval, so they share a commit instead of each costing one.
     private readonly ConcurrentQueue<EngineCommand> _lazy = new();
+
+    // Where processes without the engine leave requests (kill-<execution id>), read with the queue poll.
+    private readonly string _requests;
     private readonly Channel<(HookRef Hook, HookContext Context)> _hooks = Channel.CreateUnbounded<(HookRef, HookContext)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, RouteRuntime> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, RunningExecution> _active = [];
@@ -69,6 +72,7 @@ internal sealed partial class Processor : IAsyncDisposable
         _store = store;
         _topology = topology;
         _data = new LocalDataStorage(applicationRoot);
+        _requests = RequestsOf(applicationRoot);
         _logRoot = Path.Combine(applicationRoot, "logs");
         _options = options;
         _logger = logger;
@@ -351,6 +355,7 @@ internal sealed partial class Processor : IAsyncDisposable
         {
             Volatile.Write(ref _queueDirty, 1);
             _nextQueuePoll = now + QueuePollInterval;
+            TakeKillRequests();
         }
 
         if (!_paused && (_moreQueued || Interlocked.Exchange(ref _queueDirty, 0) == 1))
@@ -467,6 +472,37 @@ internal sealed partial class Processor : IAsyncDisposable
             case GroupsQueryCommand query:
                 _afterCommit.Add(() => query.Result.TrySetResult(_routes.TryGetValue(query.RouteId, out var r) ? [.. r.State.PendingGroups.Select(g => g.ToSnapshot())] : []));
                 break;
+        }
+    }
+
+    /// <summary>The folder where a process without the engine asks it to kill executions (<c>kill-&lt;execution id&gt;</c> files).</summary>
+    public static string RequestsOf(string applicationRoot) => Path.Combine(applicationRoot, "requests");
+
+    private void TakeKillRequests()
+    {
+        if (!Directory.Exists(_requests))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_requests, "kill-*"))
+        {
+            if (long.TryParse(Path.GetFileName(file).AsSpan("kill-".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                && _active.TryGetValue(id, out var run))
+            {
+                Log.KillRequested(_logger, _app, id, run.Route.Id);
+                run.Killed = true;
+                run.Cancel.Cancel();
+            }
+
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Taken again at the next poll; killing twice is harmless.
+            }
         }
     }
 

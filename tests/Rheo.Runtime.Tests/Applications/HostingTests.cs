@@ -62,3 +62,28 @@ public sealed class ExternalEngineTests
         Assert.Contains("a recursive execute needs the engine", recursive.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ExternalKillTests
+{
+    [Fact]
+    public async Task Kill_from_a_process_without_the_engine_is_carried_out_by_the_engine_and_waits_for_the_end()
+    {
+        using var root = new TempRoot();
+        await using var engine = Application.Local("killed", root.Path, TestApps.Fast());
+        var t = engine.AddTimer("T", "rate(1 day)", timeDimension: "day");
+        var slow = engine.CreateData("Slow", inputs: [t], computeTargets: [ComputeTarget.Inlined<BlockingCompute>()]);
+        await engine.ActivateAsync();
+        await using var client = Application.Local("killed", root.Path, TestApps.Fast());
+        await client.AttachAsync();
+
+        await client.ExecuteAsync(client["Slow"]["2024-03-10"], wait: false);
+        await RoutingTests.Eventually(async () => (await engine.PollAsync(slow["2024-03-10"])).Execution?.Status == Rheo.Runtime.Storage.ExecutionStatus.Running);
+        var killed = await client.KillAsync(client["Slow"]["2024-03-10"]).WaitAsync(TimeSpan.FromSeconds(30));
+        var again = await client.KillAsync(client["Slow"]["2024-03-10"]);
+
+        Assert.True(killed);
+        Assert.False(again);
+        Assert.Equal(Rheo.Runtime.Storage.ExecutionStatus.Killed, (await client.PollAsync(client["Slow"]["2024-03-10"])).Execution!.Status);
+        Assert.False(Directory.EnumerateFiles(Path.Combine(root.Path, "killed", "requests")).Any());
+    }
+}
