@@ -18,6 +18,8 @@ internal sealed class RheoProcess : IDisposable
         throw new InvalidOperationException("The repository root (Rheo.slnx) is not above " + AppContext.BaseDirectory);
     });
 
+    private readonly TempFolder _work = new();
+
     public RheoProcess(string? cacheFrom = null)
     {
         Root = Path.Combine(Work, ".rheo");
@@ -28,7 +30,7 @@ internal sealed class RheoProcess : IDisposable
         }
     }
 
-    public string Work { get; } = Directory.CreateTempSubdirectory("rheo-cli-").FullName;
+    public string Work => _work.Path;
 
     public string Root { get; }
 
@@ -37,12 +39,7 @@ internal sealed class RheoProcess : IDisposable
     /// <summary>The rheo assembly built beside this test assembly's configuration (the test project references the CLI project).</summary>
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "Rheo.Cli.dll");
 
-    public string Write(string name, string text)
-    {
-        var path = Path.Combine(Work, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    public string Write(string name, string text) => _work.Write(name, text);
 
     public Process Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
@@ -75,17 +72,7 @@ internal sealed class RheoProcess : IDisposable
         return (process.ExitCode, await output, await error);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A killed child may still hold a file for a moment; the temporary folder is left behind then.
-        }
-    }
+    public void Dispose() => _work.Dispose();
 
     private static void CopyDirectory(string from, string to)
     {

@@ -7,20 +7,15 @@ public sealed class JobCommandsTests : IDisposable
 {
     private static readonly string Tasks = Path.Combine(AppContext.BaseDirectory, "Rheo.Samples.Jobs.dll");
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("rheo-job-cli-tests").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private static string Map(string name) => Path.Combine(AppContext.BaseDirectory, "Jobs", "Maps", name);
 
     private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "Samples", name);
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _temp.Write(name, text);
 
     [Fact]
     public async Task Tasks_lists_each_task_with_its_flow_and_init_args()
@@ -113,7 +108,7 @@ public sealed class JobCommandsTests : IDisposable
     [Fact]
     public async Task A_map_or_task_assembly_that_cannot_be_read_exits_2()
     {
-        var (exitMap, _, errorMap) = await CliRun.InvokeAsync("job", "validate", Path.Combine(_dir, "nope.json"));
+        var (exitMap, _, errorMap) = await CliRun.InvokeAsync("job", "validate", Path.Combine(_temp.Path, "nope.json"));
         var (exitTasks, _, errorTasks) = await CliRun.InvokeAsync("job", "tasks", "--tasks", Write("not-an-assembly.dll", "text"));
 
         Assert.Equal(2, exitMap);

@@ -69,22 +69,17 @@ public sealed class FlowCommandsTests : IDisposable
         }
         """;
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("rheo-flow-cli").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _temp.Write(name, text);
 
     [Fact]
     public async Task Compile_writes_one_definition_per_exported_machine_and_a_manifest()
     {
         var flow = Write("greet.cs", Flow);
-        var output = Path.Combine(_dir, "out");
+        var output = Path.Combine(_temp.Path, "out");
 
         var (exit, printed, _) = await CliRun.InvokeAsync("states", "compile", flow, "-o", output);
 
@@ -102,7 +97,7 @@ public sealed class FlowCommandsTests : IDisposable
     public async Task Compile_prints_every_diagnostic_with_its_position_exits_1_and_writes_nothing()
     {
         var flow = Write("bad.cs", Flow.Replace("data[\"greeting\"] = Run<Greet>();", "for (;;) { }\n        Wait();", StringComparison.Ordinal));
-        var output = Path.Combine(_dir, "none");
+        var output = Path.Combine(_temp.Path, "none");
 
         var (exit, _, error) = await CliRun.InvokeAsync("states", "compile", flow, "-o", output);
 
@@ -166,7 +161,7 @@ public sealed class FlowCommandsTests : IDisposable
         var flow = Write("notes.cs", NotesFlow);
         var note = Write("note.json", """{"note": {"text": "buy milk"}}""");
         var empty = Write("empty.json", "{}");
-        var root = Path.Combine(_dir, "root");
+        var root = Path.Combine(_temp.Path, "root");
 
         var (saveExit, saved, _) = await CliRun.InvokeAsync("states", "run", flow, "--input", note, "--root", root);
         var (readExit, read, _) = await CliRun.InvokeAsync("states", "run", flow, "--input", empty, "--state-machine", "Read", "--root", root);

@@ -6,16 +6,11 @@ namespace Rheo.Cli.Tests.States;
 
 public sealed class StatesCommandsTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rheo-cli-tests").FullName;
+    private readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string Write(string name, string text) => _temp.Write(name, text);
 
     [Fact]
     public async Task Validate_exits_0_and_says_valid_for_a_valid_definition()
@@ -98,7 +93,7 @@ public sealed class StatesCommandsTests : IDisposable
     [Fact]
     public async Task Run_with_a_missing_file_exits_2_and_says_which_file()
     {
-        var missing = Path.Combine(_dir, "missing.json");
+        var missing = Path.Combine(_temp.Path, "missing.json");
 
         var (exit, output, error) = await CliRun.InvokeAsync("states", "run", missing, "--input", missing);
 
