@@ -160,7 +160,7 @@ public sealed class FlowStateMachineTasks : IStateMachineTasks, IStateMachineObs
         _stateData = context.StateData is { } store ? new StoreStateData(store).ClientFor : null;
         _binding = _program.Bind(registry, _stateData);
         _processor = context.Params.GetValueOrDefault(FlowRoutes.EventsKey) as string;
-        _executionName = $"{context.Application}-{context.ExecutionId}-{context.Attempt}";
+        _executionName = context.AttemptName;
     }
 
     /// <inheritdoc />

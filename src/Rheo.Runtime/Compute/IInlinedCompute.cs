@@ -22,6 +22,9 @@ public sealed record ComputeContext(string Application, long ExecutionId, int At
     /// <summary>The output dimension values by name.</summary>
     public IReadOnlyDictionary<string, string> Dimensions => Output.Dimensions;
 
+    /// <summary>A name for this attempt, unique in the store: <c>{application}-{execution id}-{attempt}</c> (the execution name of state machine and job map targets).</summary>
+    public string AttemptName => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Application}-{ExecutionId}-{Attempt}");
+
     /// <summary>The application store's state data (large items kept out of payloads); null outside an engine.</summary>
     public States.StateDataStore? StateData { get; init; }
 

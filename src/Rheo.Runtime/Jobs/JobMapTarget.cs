@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -64,7 +63,7 @@ internal static class JobMapTarget
 
         var result = await parsed.Runner.RunAsync(parsed.Map, WithExecution(input, execution), new JobRunOptions
         {
-            ExecutionName = string.Create(CultureInfo.InvariantCulture, $"{context.Application}-{context.ExecutionId}-{context.Attempt}"),
+            ExecutionName = context.AttemptName,
         }, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);

@@ -25,7 +25,7 @@ internal static class StateMachineTarget
         var options = new ExecutionOptions
         {
             StateMachineName = target.Name ?? context.Output.NodeId,
-            ExecutionName = string.Create(CultureInfo.InvariantCulture, $"{context.Application}-{context.ExecutionId}-{context.Attempt}"),
+            ExecutionName = context.AttemptName,
             RecordHistory = true,
         };
         var input = ExecutionJson.From(context);
