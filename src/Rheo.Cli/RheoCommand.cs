@@ -23,6 +23,7 @@ internal static class RheoCommand
         }
 
         root.Subcommands.Add(BackfillCommand.Create(output, error));
+        root.Subcommands.Add(WhyCommand.Create(output, error));
         return root;
     }
 

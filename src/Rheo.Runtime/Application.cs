@@ -350,6 +350,7 @@ public sealed partial class Application : IAsyncDisposable
     /// <param name="target">The output partition: <c>app["B"]["2021-09-20"]</c>.</param>
     /// <param name="wait">Wait until the execution ended (and throw if it failed).</param>
     /// <param name="recursive">First execute every ancestor partition that an input needs and that is missing, crawling up.</param>
+    /// <param name="force">Run even when input partitions the execution needs are missing (RheocerOS's <c>integrity_check=False</c>).</param>
     /// <param name="cancellationToken">Stops waiting (the execution goes on).</param>
     /// <returns>The output folder.</returns>
     /// <remarks>
@@ -360,13 +361,14 @@ public sealed partial class Application : IAsyncDisposable
     /// <exception cref="ArgumentException">The target is not material, not a data node, or its inputs cannot be inferred (the message names each dimension).</exception>
     /// <exception cref="ExecutionFailedException">Waiting, the execution or a recursive ancestor failed.</exception>
     /// <exception cref="InvalidOperationException">Recursive, while another process runs the engine.</exception>
-    public async Task<string> ExecuteAsync(Signal target, bool wait = true, bool recursive = false, CancellationToken cancellationToken = default)
+    /// <exception cref="MissingInputsException">Without <paramref name="force"/>: an input partition the execution needs is missing (the triggering partition of a non-reference input, or any partition of a range-checked input); nothing was started.</exception>
+    public async Task<string> ExecuteAsync(Signal target, bool wait = true, bool recursive = false, bool force = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         var active = await RequireRunningAsync(cancellationToken, implicitActivation: true).ConfigureAwait(false);
         if (_processor is null)
         {
-            return await ExecuteThroughQueueAsync(active, target, wait, recursive, cancellationToken).ConfigureAwait(false);
+            return await ExecuteThroughQueueAsync(active, target, wait, recursive, force, cancellationToken).ConfigureAwait(false);
         }
 
         var processor = _processor;
@@ -397,7 +399,7 @@ public sealed partial class Application : IAsyncDisposable
                         throw new InvalidOperationException($"Node '{route.Id}' [{key}] needs partition [{string.Join(", ", upstream.Signal.Spec.Render(partition))}] of external node '{upstream.Id}', which is missing at {processor.PathOf(upstream.Id, partition, upstream.Signal.Spec.Render(partition))}; external data cannot be executed.");
                     }
 
-                    ancestors.Add(ExecuteAsync(upstream.Signal.Where(DimensionFilter.Of(upstream.Signal.Spec, [.. upstream.Signal.Spec.Render(partition)])), wait: true, recursive: true, cancellationToken));
+                    ancestors.Add(ExecuteAsync(upstream.Signal.Where(DimensionFilter.Of(upstream.Signal.Spec, [.. upstream.Signal.Spec.Render(partition)])), wait: true, recursive: true, cancellationToken: cancellationToken));
                 }
             }
 
@@ -409,11 +411,81 @@ public sealed partial class Application : IAsyncDisposable
             }
         }
 
+        if (!force)
+        {
+            RequireInputs(processor.Availability, route, output, resolution.Inputs);
+        }
+
         var id = await processor.ExecuteAsync(route.Id, output, resolution.Inputs, cancellationToken).ConfigureAwait(false);
         return wait ? await WaitAsync(processor, id, route.Id, key, path, cancellationToken).ConfigureAwait(false) : path;
     }
 
-    /// <summary>Where an output partition stands: never attempted, running, succeeded (with its path) or failed (with the compute records).</summary>
+    /// <summary>The input partitions an execution of an output partition needs and that are missing (empty when it can run).</summary>
+    /// <remarks>The same check execute makes: the triggering partition of each non-reference input, every partition of a range-checked input; external data by its integrity protocol, internal outputs by their completion marker, timers by their schedule.</remarks>
+    /// <exception cref="ArgumentException">The target is not a material partition of a data node, or its inputs cannot be inferred.</exception>
+    public async Task<IReadOnlyList<MissingInput>> GetMissingInputsAsync(Signal target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        var (route, output, key) = Target(active, target);
+        var resolution = route.ResolveInputs(output);
+        if (!resolution.Succeeded)
+        {
+            throw new ArgumentException($"Node '{route.Id}' cannot be executed for [{key}]: {string.Join(" ", resolution.Problems)}", nameof(target));
+        }
+
+        return AvailabilityOf(active).Missing(resolution.Inputs);
+    }
+
+    /// <summary>Why a partition of any node is not there (null when it is): external data by its integrity protocol, an internal output by its completion marker, a timer value by its schedule.</summary>
+    /// <exception cref="ArgumentException">The signal is not material, or its node is not in the active topology.</exception>
+    public async Task<string?> WhyMissingAsync(Signal partition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        var node = active.Nodes.GetValueOrDefault(partition.NodeId) ?? throw new ArgumentException($"Node '{partition.NodeId}' is not in the active topology of application '{Name}'.", nameof(partition));
+        var values = Material(partition, node.Signal.Spec);
+        var parsed = node.Signal.Spec.Parse([.. values.Cast<object?>()]);
+        var availability = AvailabilityOf(active);
+        return availability.IsAvailable(node.Id, parsed) ? null : availability.Reason(node.Id, parsed, values);
+    }
+
+    /// <summary>Why the node's inputs can never produce an output partition (null when they can): an input's partition outside its filter, or a timer value its schedule never emits.</summary>
+    /// <remarks>Missing data is not a reason: data can still arrive; a timer's calendar cannot change.</remarks>
+    public async Task<string?> WhyNotProducibleAsync(Signal target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        var (route, output, _) = Target(active, target);
+        var resolution = route.ResolveInputs(output);
+        if (!resolution.Succeeded)
+        {
+            return string.Join(" ", resolution.Problems);
+        }
+
+        var availability = AvailabilityOf(active);
+        return resolution.Inputs
+            .Where(i => !i.Input.IsReference && active.Nodes[i.Input.NodeId] is TimerNode && !availability.IsAvailable(i.Input.NodeId, i.Datum))
+            .Select(i => availability.Reason(i.Input, i.Datum, i.Input.Spec.Render(i.Datum)))
+            .FirstOrDefault();
+    }
+
+    private InputAvailability AvailabilityOf(ActiveTopology active) =>
+        _processor is { } processor && processor.Topology == active ? processor.Availability : new InputAvailability(active, new LocalDataStorage(Root));
+
+    private static void RequireInputs(InputAvailability availability, Route route, Partition output, IReadOnlyList<MaterializedInput> inputs)
+    {
+        if (availability.Missing(inputs) is [_, ..] missing)
+        {
+            var values = route.OutputSpec.Render(output);
+            throw new MissingInputsException(
+                $"Node '{route.Id}' cannot run for [{string.Join(", ", values)}]: {string.Join("; ", missing.Select(m => m.Reason))}. Provide the inputs, execute recursively to produce missing upstream outputs first, or force it to run anyway.",
+                route.Id, values, missing);
+        }
+    }
+
+    /// <summary>Where an output partition stands: never attempted, waiting (a pending group exists), running, succeeded (with its path), lost (succeeded, but its output is gone) or failed (with the compute records).</summary>
+    /// <remarks>The output's completion marker is the truth: a partition whose last execution succeeded but whose <c>_SUCCESS</c> is gone is <see cref="PollStatus.Lost"/>.</remarks>
     public async Task<PollResult> PollAsync(Signal target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -422,17 +494,117 @@ public sealed partial class Application : IAsyncDisposable
         var latest = await LatestAsync(route.Id, key, cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
-            return new PollResult(PollStatus.NeverAttempted, null, null, []);
+            return await WaitingAsync(active, route, output, cancellationToken).ConfigureAwait(false) is { } waiting
+                ? new PollResult(PollStatus.Waiting, null, null, [], waiting)
+                : new PollResult(PollStatus.NeverAttempted, null, null, []);
         }
 
         var records = await _store.GetComputeRecordsAsync(Name, latest.Id, cancellationToken).ConfigureAwait(false);
+        var storage = new LocalDataStorage(Root);
+        var path = storage.PartitionPath(route.Id, route.OutputSpec.Render(output));
         return latest.Status switch
         {
-            ExecutionStatus.Succeeded => new PollResult(PollStatus.Succeeded, new LocalDataStorage(Root).PartitionPath(route.Id, route.OutputSpec.Render(output)), latest, records),
+            ExecutionStatus.Succeeded when storage.IsComplete(route.Id, route.OutputSpec.Render(output)) => new PollResult(PollStatus.Succeeded, path, latest, records),
+            ExecutionStatus.Succeeded => new PollResult(PollStatus.Lost, null, latest, records, $"execution {latest.Id} succeeded, but its output is gone: no {LocalDataStorage.CompletionFile} in {path}"),
             ExecutionStatus.Pending or ExecutionStatus.Running => new PollResult(PollStatus.Running, null, latest, records),
             ExecutionStatus.Reset => new PollResult(PollStatus.Reset, null, latest, records),
             _ => new PollResult(PollStatus.Failed, null, latest, records),
         };
+    }
+
+    // What the pending group that would produce this output waits for, or null when no such group exists.
+    private async Task<string?> WaitingAsync(ActiveTopology active, Route route, Partition output, CancellationToken cancellationToken)
+    {
+        var resolution = route.ResolveInputs(output);
+        if (!resolution.Succeeded)
+        {
+            return null;
+        }
+
+        var expected = resolution.Inputs.ToDictionary(i => i.Input.Index);
+        var groups = await GetPendingGroupsAsync(route.Id, cancellationToken).ConfigureAwait(false);
+        var group = groups.FirstOrDefault(g => g.Received.Any(p => p is not null)
+            && g.Received.Select((p, i) => (p, i)).All(r => r.p is not { } received || (expected.TryGetValue(r.i, out var e) && e.Datum.Equals(received))));
+        if (group is null)
+        {
+            return null;
+        }
+
+        var waits = await WaitsAsync(active, route, group, expected, cancellationToken).ConfigureAwait(false);
+        return waits.Count == 0 ? $"group {group.Id} is about to run" : $"group {group.Id}: {string.Join("; ", waits)}";
+    }
+
+    /// <summary>The pending trigger groups of a node with what each has received and what it waits for, in words (<c>waiting for daily_totals[NA, 2024-04-30] (range check)</c>, <c>blocked: upstream failed: ...</c>).</summary>
+    public async Task<IReadOnlyList<WaitingGroup>> GetWaitingGroupsAsync(string nodeId, CancellationToken cancellationToken = default)
+    {
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        if (!active.Routes.TryGetValue(nodeId, out var route))
+        {
+            throw new ArgumentException($"Node '{nodeId}' is not a data node of the active topology of application '{Name}'.", nameof(nodeId));
+        }
+
+        var result = new List<WaitingGroup>();
+        foreach (var group in await GetPendingGroupsAsync(nodeId, cancellationToken).ConfigureAwait(false))
+        {
+            var received = route.Inputs.Where(i => group.Received[i.Index] is not null).Select(i => $"{i.NodeId}[{string.Join(", ", i.Spec.Render(group.Received[i.Index]!))}]").ToList();
+            result.Add(new WaitingGroup(group.Id, group.CreatedAt, received, await WaitsAsync(active, route, group, null, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return result;
+    }
+
+    private async Task<IReadOnlyList<string>> WaitsAsync(ActiveTopology active, Route route, TriggerGroupSnapshot group, IReadOnlyDictionary<int, MaterializedInput>? expected, CancellationToken cancellationToken)
+    {
+        var availability = AvailabilityOf(active);
+        var waits = new List<string>();
+        foreach (var input in route.Inputs)
+        {
+            if (input.IsReference && !input.IsRangeCheck)
+            {
+                continue;
+            }
+
+            var check = input.IsRangeCheck ? " (range check)" : string.Empty;
+            var needed = new List<Partition>();
+            if (group.Received[input.Index] is { } received)
+            {
+                if (input.IsRangeCheck)
+                {
+                    needed.AddRange((input.Filter.HasRanges ? input.Filter.Expand(input.Spec, received) : [received]).Where(p => !availability.IsAvailable(input.NodeId, p)));
+                }
+            }
+            else if (expected?.GetValueOrDefault(input.Index) is { } wanted)
+            {
+                needed.Add(wanted.Datum);
+                if (input.IsRangeCheck)
+                {
+                    needed.AddRange(wanted.Partitions.Where(p => !p.Equals(wanted.Datum) && !availability.IsAvailable(input.NodeId, p)));
+                }
+            }
+            else
+            {
+                waits.Add($"waiting for an event of {input.NodeId}{check}");
+                continue;
+            }
+
+            foreach (var partition in needed)
+            {
+                var values = input.Spec.Render(partition);
+                var describe = $"{input.NodeId}[{string.Join(", ", values)}]{check}";
+                var upstream = active.Nodes[input.NodeId] is DataNode
+                    ? await LatestAsync(input.NodeId, string.Join('/', values), cancellationToken).ConfigureAwait(false)
+                    : null;
+                waits.Add(upstream switch
+                {
+                    { Status: ExecutionStatus.Failed or ExecutionStatus.Killed } => $"blocked: upstream failed: {describe} (execution {upstream.Id}: {upstream.Error})",
+                    { IsActive: true } => $"waiting for {describe}, running (execution {upstream.Id})",
+                    _ when active.Nodes[input.NodeId] is ExternalDataNode => $"waiting for {describe}: {availability.Reason(input, partition, values)}",
+                    _ => $"waiting for {describe}",
+                });
+            }
+        }
+
+        return waits;
     }
 
     /// <summary>Kills the running execution of an output partition.</summary>
@@ -483,6 +655,46 @@ public sealed partial class Application : IAsyncDisposable
     {
         await OpenAsync(cancellationToken).ConfigureAwait(false);
         return await _store.GetMetricsAsync(Name, nodeId, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Where a data node's partitions stand, each counted once by its latest execution (as <c>rheo status</c> and <c>rheo run</c> show them).</summary>
+    /// <remarks>Reads every execution of the node and checks the completion marker of each succeeded partition.</remarks>
+    public async Task<NodeStatus> GetNodeStatusAsync(string nodeId, CancellationToken cancellationToken = default)
+    {
+        var active = await RequireActiveTopologyAsync(cancellationToken).ConfigureAwait(false);
+        if (!active.Routes.TryGetValue(nodeId, out var route))
+        {
+            throw new ArgumentException($"Node '{nodeId}' is not a data node of the active topology of application '{Name}'.", nameof(nodeId));
+        }
+
+        var executions = await _store.GetExecutionsAsync(Name, new ExecutionQuery(nodeId), cancellationToken).ConfigureAwait(false);
+        var latest = executions.DistinctBy(e => e.OutputKey).ToList();
+        var storage = new LocalDataStorage(Root);
+        var succeeded = latest.Where(e => e.Status == ExecutionStatus.Succeeded).ToList();
+        var lost = succeeded.Where(e => !storage.IsComplete(route.Id, e.Output)).ToList();
+        var pending = await GetPendingGroupsAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        return new NodeStatus(
+            nodeId,
+            succeeded.Count - lost.Count,
+            [.. latest.Where(e => e.Status is ExecutionStatus.Failed or ExecutionStatus.Killed)],
+            [.. latest.Where(e => e.IsActive)],
+            lost,
+            pending.Count,
+            executions.Count);
+    }
+
+    /// <summary>How many accepted events wait in the queue for an engine to route them.</summary>
+    public async Task<long> GetQueuedEventCountAsync(CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.CountQueuedAsync(Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The application's hook outbox: hook calls not yet run (left by a process that stopped, or waiting to be retried) and those given up after every attempt failed.</summary>
+    public async Task<IReadOnlyList<HookRecord>> GetHooksAsync(CancellationToken cancellationToken = default)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetHooksAsync(Name, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The pending trigger groups of a node, as of the last commit.</summary>
@@ -583,6 +795,8 @@ public sealed partial class Application : IAsyncDisposable
 
     private string EngineLockPath => Path.Combine(Root, "engine.lock");
 
+    private string EnginePidPath => Path.Combine(Root, "engine.pid");
+
     private static ILocalStoreFactory LocalStore()
     {
         Assembly assembly;
@@ -649,6 +863,48 @@ public sealed partial class Application : IAsyncDisposable
         var processor = new Processor(Name, _store, _active, Root, _options, _logger);
         await processor.StartAsync(State == ApplicationState.Paused, cancellationToken).ConfigureAwait(false);
         _processor = processor;
+        await File.WriteAllTextAsync(EnginePidPath, string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId} {_options.TimeProvider.GetUtcNow():O}\n"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The process that runs this application's engine now (this one, or another holding its engine lock), or null when none does.</summary>
+    /// <remarks>Read from the <c>engine.pid</c> file the engine writes beside its lock; a file left by a process that is gone does not count.</remarks>
+    public EngineInfo? RunningEngine()
+    {
+        if (!File.Exists(EnginePidPath))
+        {
+            return null;
+        }
+
+        string[] parts;
+        try
+        {
+            parts = File.ReadAllText(EnginePidPath).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            || !DateTimeOffset.TryParse(parts[1], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var since))
+        {
+            return null;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return _processor is null ? null : new EngineInfo(pid, since, IsThisProcess: true);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited ? null : new EngineInfo(pid, since, IsThisProcess: false);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private async Task StopProcessorAsync()
@@ -662,7 +918,21 @@ public sealed partial class Application : IAsyncDisposable
 
     private void ReleaseEngineLock()
     {
-        _engineLock?.Dispose();
+        if (_engineLock is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(EnginePidPath);
+        }
+        catch (IOException)
+        {
+            // A stale pid file names a process that is gone, which RunningEngine does not count.
+        }
+
+        _engineLock.Dispose();
         _engineLock = null;
     }
 
@@ -719,7 +989,7 @@ public sealed partial class Application : IAsyncDisposable
 
     // Another process runs the engine: inject the target's triggering inputs as events, as the guide's execute does,
     // and follow the execution they start through the store.
-    private async Task<string> ExecuteThroughQueueAsync(ActiveTopology active, Signal target, bool wait, bool recursive, CancellationToken cancellationToken)
+    private async Task<string> ExecuteThroughQueueAsync(ActiveTopology active, Signal target, bool wait, bool recursive, bool force, CancellationToken cancellationToken)
     {
         if (recursive)
         {
@@ -731,6 +1001,11 @@ public sealed partial class Application : IAsyncDisposable
         if (!resolution.Succeeded)
         {
             throw new ArgumentException($"Node '{route.Id}' cannot be executed for [{key}]: {string.Join(" ", resolution.Problems)}", nameof(target));
+        }
+
+        if (!force)
+        {
+            RequireInputs(AvailabilityOf(active), route, output, resolution.Inputs);
         }
 
         var now = _options.TimeProvider.GetUtcNow();

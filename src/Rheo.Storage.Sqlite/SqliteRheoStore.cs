@@ -265,6 +265,14 @@ public sealed class SqliteRheoStore : IRheoStore
             "read metrics", cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<HookRecord>> GetHooksAsync(string application, CancellationToken cancellationToken) =>
+        ReadAsync<int, IReadOnlyList<HookRecord>>(application, 0, static (s, application, _) => s
+            .Statement(ReadHooks)
+            .With("$name", application)
+            .ReadAll(static rows => new HookRecord(rows.Int64(0), rows.Text(1), rows.Text(2), rows.Instant(3), (int)rows.Int64(4), rows.NullableInstant(5), rows.NullableText(6), rows.Int64(7) != 0)),
+            "read the hook outbox", cancellationToken);
+
+    /// <inheritdoc />
     public Task DeleteApplicationAsync(string application, CancellationToken cancellationToken) =>
         WriteAsync(application, 0, static (s, application, _) =>
         {
@@ -507,6 +515,26 @@ public sealed class SqliteRheoStore : IRheoStore
         }
 
         Append(s, app, batch.NewEvents);
+        foreach (var hook in batch.Hooks)
+        {
+            s.Statement(UpsertHook)
+                .With("$app", app)
+                .With("$id", hook.Id)
+                .With("$type_name", hook.TypeName)
+                .With("$context", hook.ContextJson)
+                .With("$created_at", hook.CreatedAt)
+                .With("$attempts", hook.Attempts)
+                .With("$next_at", hook.NextAttemptAt)
+                .With("$error", hook.Error)
+                .With("$gave_up", hook.GaveUp ? 1 : 0)
+                .Execute();
+        }
+
+        foreach (var id in batch.CompletedHooks)
+        {
+            s.Statement(DeleteHook).With("$app", app).With("$id", id).Execute();
+        }
+
         return 0;
     }
 

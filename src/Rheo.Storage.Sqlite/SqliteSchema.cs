@@ -144,6 +144,23 @@ internal static class SqliteSchema
             PRIMARY KEY (table_name, partition_key, idx)
         ) STRICT;
         """,
+
+        // 4: the hook outbox: a hook call is written with the transition it reports and removed once it ran, so a
+        // process that stops (or crashes) before its hooks ran leaves them to the next engine instead of losing them.
+        """
+        CREATE TABLE hooks (
+            app_id     INTEGER NOT NULL,
+            id         INTEGER NOT NULL,
+            type_name  TEXT NOT NULL,
+            context    TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            attempts   INTEGER NOT NULL,
+            next_at    INTEGER,
+            error      TEXT,
+            gave_up    INTEGER NOT NULL,
+            PRIMARY KEY (app_id, id)
+        ) STRICT, WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>Brings a file to the last version of <paramref name="migrations"/> in one transaction, or refuses a file written by a newer Rheo.</summary>

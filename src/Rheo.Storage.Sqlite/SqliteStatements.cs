@@ -31,6 +31,7 @@ internal static class SqliteStatements
         new("DELETE FROM compute_records WHERE app_id = $app"),
         new("DELETE FROM timers WHERE app_id = $app"),
         new("DELETE FROM metrics WHERE app_id = $app"),
+        new("DELETE FROM hooks WHERE app_id = $app"),
     ];
 
     // Topologies.
@@ -125,6 +126,16 @@ internal static class SqliteStatements
         + ((filters & 1) != 0 ? " AND route_id = $route" : "")
         + ((filters & 2) != 0 ? " AND name = $metric" : "")
         + " ORDER BY rowid"))];
+
+    // The hook outbox.
+    public static readonly SqlStatement UpsertHook = new("""
+        INSERT INTO hooks (app_id, id, type_name, context, created_at, attempts, next_at, error, gave_up)
+        VALUES ($app, $id, $type_name, $context, $created_at, $attempts, $next_at, $error, $gave_up)
+        ON CONFLICT (app_id, id) DO UPDATE SET attempts = excluded.attempts, next_at = excluded.next_at, error = excluded.error, gave_up = excluded.gave_up
+        """);
+
+    public static readonly SqlStatement DeleteHook = new("DELETE FROM hooks WHERE app_id = $app AND id = $id");
+    public static readonly SqlStatement ReadHooks = new($"SELECT id, type_name, context, created_at, attempts, next_at, error, gave_up FROM hooks WHERE app_id = {AppIdOfName} ORDER BY id");
 
     // State data: store-wide, keyed by table name, partition key and index.
     public static readonly SqlStatement UpsertStateItem = new("""

@@ -105,6 +105,17 @@ internal static class AppCommand
                 await error.WriteLineAsync("  see the captured output with: rheo logs <node> <dim>=<value>...").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
+            catch (MissingInputsException e)
+            {
+                await error.WriteLineAsync($"error: node '{e.NodeId}' cannot run for [{string.Join(", ", e.Output)}]; nothing was started. Missing:").ConfigureAwait(false);
+                foreach (var missing in e.Missing)
+                {
+                    await error.WriteLineAsync($"  {missing.Reason}").ConfigureAwait(false);
+                }
+
+                await error.WriteLineAsync("  provide the inputs, produce missing upstream outputs with --recursive, or run anyway with --force").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
             catch (Exception e) when (e is UsageException or ArgumentException or KeyNotFoundException or FormatException or InvalidDimensionValueException or SignalFilterException or FileNotFoundException)
             {
                 await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);

@@ -28,12 +28,19 @@ internal static class ControlCommands
         var node = Partitions.NodeArgument();
         var values = Partitions.ValuesArgument();
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the event is stored; do not process it here." };
-        var command = AppCommand.Create("process", "Inject an event: a partition of a node (e.g. new external data), then process it until nothing is running.", options, node, values, noWait);
+        var force = new Option<bool>("--force") { Description = "Inject the event even when the partition is not there (external data without its completion marker, an output not produced)." };
+        var command = AppCommand.Create("process", "Inject an event: a partition of a node (e.g. new external data, which must be complete), then process it until nothing is running.", options, node, values, noWait, force);
         AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
         {
             await using var session = await Session.OpenAsync(parse, options, drive: !parse.GetValue(noWait), cancellationToken).ConfigureAwait(false);
             var app = session.Application;
             var signal = Partitions.Material(Partitions.Node(app, parse.GetValue(node)!), parse.GetValue(values)!);
+            if (!parse.GetValue(force) && await app.WhyMissingAsync(signal, cancellationToken).ConfigureAwait(false) is { } missing)
+            {
+                await error.WriteLineAsync($"error: {missing}; nothing was injected. Land the data (with its completion marker) first, or inject it anyway with --force.").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
             await app.ProcessAsync(signal, cancellationToken).ConfigureAwait(false);
             var processed = app.RunsProcessor;
             if (processed)
@@ -55,20 +62,35 @@ internal static class ControlCommands
         var values = Partitions.ValuesArgument();
         var recursive = new Option<bool>("--recursive") { Description = "First execute every missing ancestor partition, crawling up." };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the execution is accepted; it runs (or resumes) in the application's processor." };
-        var command = AppCommand.Create("execute", "Run a data node for one output partition, inferring its inputs; shows progress while it runs.", options, node, values, recursive, noWait);
+        var force = new Option<bool>("--force") { Description = "Run even when input partitions it needs are missing (otherwise execute refuses and names them)." };
+        var command = AppCommand.Create("execute", "Run a data node for one output partition, inferring its inputs (which must be there, or --recursive produces them); shows progress while it runs.", options, node, values, recursive, noWait, force);
         AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
         {
             await using var session = await Session.OpenAsync(parse, options, drive: true, cancellationToken).ConfigureAwait(false);
             var app = session.Application;
             var signal = Partitions.Material(Partitions.DataNode(app, parse.GetValue(node)!), parse.GetValue(values)!);
             var watch = Stopwatch.StartNew();
+            var since = DateTimeOffset.UtcNow;
             var wait = !parse.GetValue(noWait);
-            var path = await ExecutionDisplay.WhileAsync(output, app, "executing " + Partitions.Describe(signal), app.ExecuteAsync(signal, wait, parse.GetValue(recursive), cancellationToken), cancellationToken).ConfigureAwait(false);
+            var path = await ExecutionDisplay.WhileAsync(output, app, "executing " + Partitions.Describe(signal), app.ExecuteAsync(signal, wait, parse.GetValue(recursive), parse.GetValue(force), cancellationToken), cancellationToken).ConfigureAwait(false);
             var status = wait ? "succeeded" : "accepted";
-            await Write(output, options.IsJson(parse),
-                new JsonObject { ["partition"] = Partitions.Describe(signal), ["status"] = status, ["path"] = path, ["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3) },
-                wait ? $"{Partitions.Describe(signal)} succeeded in {watch.Elapsed.TotalSeconds:F2} s -> {path}" : $"{Partitions.Describe(signal)} accepted; it runs in the application's processor (poll it with `rheo poll`)").ConfigureAwait(false);
-            return ExitCodes.Ok;
+            var json = options.IsJson(parse);
+            var seconds = watch.Elapsed.TotalSeconds;
+            var self = (await app.PollAsync(signal, cancellationToken).ConfigureAwait(false)).Execution?.Id;
+            IReadOnlyList<string> downstream = wait ? await ExecutionDisplay.FinishAsync(output, app, since, self, cancellationToken).ConfigureAwait(false) : [];
+            var engine = app.RunningEngine();
+            var accepted = engine is { IsThisProcess: false }
+                ? $"{Partitions.Describe(signal)} accepted; the engine in process {engine.ProcessId} runs it (follow it with `rheo poll`)"
+                : $"{Partitions.Describe(signal)} accepted, but no engine runs it now: it runs when one starts (`rheo serve`); run execute without --no-wait to run it here";
+            await Write(output, json,
+                new JsonObject { ["partition"] = Partitions.Describe(signal), ["status"] = status, ["path"] = path, ["seconds"] = Math.Round(seconds, 3), ["downstream"] = new JsonArray([.. downstream.Select(d => (JsonNode)d)]) },
+                wait ? $"{Partitions.Describe(signal)} succeeded in {seconds:F2} s -> {path}" : accepted).ConfigureAwait(false);
+            if (!json && downstream.Count > 0)
+            {
+                await output.WriteLineAsync($"then ran downstream: {string.Join(", ", downstream)}").ConfigureAwait(false);
+            }
+
+            return downstream.Any(d => d.EndsWith(" failed", StringComparison.Ordinal) || d.EndsWith(" killed", StringComparison.Ordinal)) ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }
@@ -91,6 +113,7 @@ internal static class ControlCommands
                 PollStatus.Succeeded => $" -> {poll.OutputPath}",
                 PollStatus.Failed => $" (execution {poll.Execution!.Id}): {poll.Execution.Error}",
                 PollStatus.Running => $" (execution {poll.Execution!.Id})",
+                PollStatus.Waiting or PollStatus.Lost => $": {poll.Reason}",
                 _ => string.Empty,
             };
             await Write(output, options.IsJson(parse), new JsonObject
@@ -100,6 +123,7 @@ internal static class ControlCommands
                 ["path"] = poll.OutputPath,
                 ["execution"] = poll.Execution?.Id,
                 ["error"] = poll.Execution?.Error,
+                ["reason"] = poll.Reason,
             }, text).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
@@ -153,66 +177,110 @@ internal static class ControlCommands
         var options = new AppOptions();
         var node = Partitions.NodeArgument();
         var values = Partitions.ValuesArgument();
-        var command = AppCommand.Create("logs", "Print the compute records of the latest execution of a partition, with the captured output of process targets.", options, node, values);
+        var command = AppCommand.Create("logs", "Print the compute records of the latest execution of a partition, with the captured output of process targets; without a partition, those of the node's latest failures.", options, node, values);
         AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
         {
             await using var session = await Session.OpenAsync(parse, options, drive: false, cancellationToken).ConfigureAwait(false);
             var app = session.Application;
-            var signal = Partitions.Material(Partitions.DataNode(app, parse.GetValue(node)!), parse.GetValue(values)!);
-            var poll = await app.PollAsync(signal, cancellationToken).ConfigureAwait(false);
-            if (poll.Execution is not { } execution)
+            var definition = Partitions.DataNode(app, parse.GetValue(node)!);
+            var json = options.IsJson(parse);
+            if (parse.GetValue(values)!.Length == 0 && definition.Signal.Spec.Count > 0)
             {
-                await error.WriteLineAsync($"error: {Partitions.Describe(signal)} was never executed; run `rheo execute {string.Join(' ', [parse.GetValue(node)!, .. parse.GetValue(values)!])}`.").ConfigureAwait(false);
-                return ExitCodes.Failed;
-            }
-
-            var records = new List<(ComputeRecord Record, string? Stdout, string? Stderr)>();
-            foreach (var r in poll.ComputeRecords)
-            {
-                records.Add((r, await ReadIfExistsAsync(r.LogPath, ".stdout", cancellationToken).ConfigureAwait(false), await ReadIfExistsAsync(r.LogPath, ".stderr", cancellationToken).ConfigureAwait(false)));
-            }
-
-            // A step of a step flow also has its lines in the flow's logs (`rheo flow logs`), for this period.
-            var flowLog = app.ActiveNodes.FirstOrDefault(n => n.Id == signal.NodeId) is { } definition && FlowLogs.FlowOf(definition) is { } flow
-                ? await FlowLogs.ReadAsync(app, flow, signal.NodeId == flow ? null : signal.NodeId, string.Join('/', signal.Spec.Render(signal.Tip())), cancellationToken).ConfigureAwait(false)
-                : [];
-
-            if (options.IsJson(parse))
-            {
-                await AppCommand.WriteJsonAsync(output, new JsonObject
+                var status = await app.GetNodeStatusAsync(definition.Id, cancellationToken).ConfigureAwait(false);
+                if (status.Failed.Count == 0)
                 {
-                    ["partition"] = Partitions.Describe(signal),
-                    ["execution"] = execution.Id,
-                    ["status"] = execution.Status.ToString(),
-                    ["error"] = execution.Error,
-                    ["records"] = new JsonArray([.. records.Select(r => (JsonNode)new JsonObject
-                    {
-                        ["target"] = r.Record.TargetIndex,
-                        ["attempt"] = r.Record.Attempt,
-                        ["compute"] = r.Record.Target,
-                        ["status"] = r.Record.Status.ToString(),
-                        ["seconds"] = Math.Round((r.Record.EndedAt - r.Record.StartedAt).TotalSeconds, 3),
-                        ["error"] = r.Record.Error,
-                        ["stdout"] = r.Stdout,
-                        ["stderr"] = r.Stderr,
-                    })]),
-                    ["flowLog"] = new JsonArray([.. flowLog.Select(l => (JsonNode)l.ToString())]),
-                }).ConfigureAwait(false);
+                    await Write(output, json, new JsonObject { ["node"] = definition.Id, ["failures"] = new JsonArray() },
+                        $"{definition.Id} has no failed partitions; give a partition for its logs: rheo logs {definition.Id} {string.Join(' ', definition.Signal.Spec.Select(d => d.Name + "=<value>"))}").ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }
+
+                var failures = new JsonArray();
+                foreach (var failed in status.Failed.OrderByDescending(e => e.Id).Take(5))
+                {
+                    var partition = failed.Output.Aggregate(definition.Signal, (signal, value) => signal[value]);
+                    failures.Add(await PrintLogsAsync(output, app, partition, json, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (json)
+                {
+                    await AppCommand.WriteJsonAsync(output, new JsonObject { ["node"] = definition.Id, ["failures"] = failures }).ConfigureAwait(false);
+                }
+                else if (status.Failed.Count > 5)
+                {
+                    await output.WriteLineAsync($"... and {status.Failed.Count - 5} more failed partitions (see `rheo status --json`)").ConfigureAwait(false);
+                }
+
                 return ExitCodes.Ok;
             }
 
-            await output.WriteLineAsync($"execution {execution.Id} of {Partitions.Describe(signal)}: {execution.Status}{(execution.Error is null ? string.Empty : " - " + execution.Error)}").ConfigureAwait(false);
-            foreach (var (r, stdout, stderr) in records)
+            var signal = Partitions.Material(definition, parse.GetValue(values)!);
+            var poll = await app.PollAsync(signal, cancellationToken).ConfigureAwait(false);
+            if (poll.Execution is null)
             {
-                await output.WriteLineAsync($"target {r.TargetIndex} attempt {r.Attempt} ({r.Target}): {r.Status} in {(r.EndedAt - r.StartedAt).TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{(r.Error is null ? string.Empty : " - " + r.Error)}").ConfigureAwait(false);
-                await WriteIndentedAsync(output, "stdout", stdout).ConfigureAwait(false);
-                await WriteIndentedAsync(output, "stderr", stderr).ConfigureAwait(false);
+                await error.WriteLineAsync($"error: {Partitions.Describe(signal)} was never executed{(poll.Reason is null ? string.Empty : $" ({poll.Reason})")}; see `rheo why {string.Join(' ', [parse.GetValue(node)!, .. parse.GetValue(values)!])}`.").ConfigureAwait(false);
+                return ExitCodes.Failed;
             }
 
-            await WriteIndentedAsync(output, "flow log", flowLog.Count == 0 ? null : string.Join('\n', flowLog)).ConfigureAwait(false);
+            var result = await PrintLogsAsync(output, app, signal, json, cancellationToken).ConfigureAwait(false);
+            if (json)
+            {
+                await AppCommand.WriteJsonAsync(output, result).ConfigureAwait(false);
+            }
+
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    // Prints (or, with json, returns) the latest execution of a partition with its compute records and captured output.
+    private static async Task<JsonObject> PrintLogsAsync(TextWriter output, Application app, Rheo.Core.Signals.Signal signal, bool json, CancellationToken cancellationToken)
+    {
+        var poll = await app.PollAsync(signal, cancellationToken).ConfigureAwait(false);
+        var execution = poll.Execution!;
+        var records = new List<(ComputeRecord Record, string? Stdout, string? Stderr)>();
+        foreach (var r in poll.ComputeRecords)
+        {
+            records.Add((r, await ReadIfExistsAsync(r.LogPath, ".stdout", cancellationToken).ConfigureAwait(false), await ReadIfExistsAsync(r.LogPath, ".stderr", cancellationToken).ConfigureAwait(false)));
+        }
+
+        // A step of a step flow also has its lines in the flow's logs (`rheo flow logs`), for this period.
+        var flowLog = app.ActiveNodes.FirstOrDefault(n => n.Id == signal.NodeId) is { } definition && FlowLogs.FlowOf(definition) is { } flow
+            ? await FlowLogs.ReadAsync(app, flow, signal.NodeId == flow ? null : signal.NodeId, string.Join('/', signal.Spec.Render(signal.Tip())), cancellationToken).ConfigureAwait(false)
+            : [];
+
+        if (json)
+        {
+            return new JsonObject
+            {
+                ["partition"] = Partitions.Describe(signal),
+                ["execution"] = execution.Id,
+                ["status"] = execution.Status.ToString(),
+                ["error"] = execution.Error,
+                ["records"] = new JsonArray([.. records.Select(r => (JsonNode)new JsonObject
+                {
+                    ["target"] = r.Record.TargetIndex,
+                    ["attempt"] = r.Record.Attempt,
+                    ["compute"] = r.Record.Target,
+                    ["status"] = r.Record.Status.ToString(),
+                    ["seconds"] = Math.Round((r.Record.EndedAt - r.Record.StartedAt).TotalSeconds, 3),
+                    ["error"] = r.Record.Error,
+                    ["stdout"] = r.Stdout,
+                    ["stderr"] = r.Stderr,
+                })]),
+                ["flowLog"] = new JsonArray([.. flowLog.Select(l => (JsonNode)l.ToString())]),
+            };
+        }
+
+        await output.WriteLineAsync($"execution {execution.Id} of {Partitions.Describe(signal)}: {execution.Status}{(execution.Error is null ? string.Empty : " - " + execution.Error)}").ConfigureAwait(false);
+        foreach (var (r, stdout, stderr) in records)
+        {
+            await output.WriteLineAsync($"target {r.TargetIndex} attempt {r.Attempt} ({r.Target}): {r.Status} in {(r.EndedAt - r.StartedAt).TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s{(r.Error is null ? string.Empty : " - " + r.Error)}").ConfigureAwait(false);
+            await WriteIndentedAsync(output, "stdout", stdout).ConfigureAwait(false);
+            await WriteIndentedAsync(output, "stderr", stderr).ConfigureAwait(false);
+        }
+
+        await WriteIndentedAsync(output, "flow log", flowLog.Count == 0 ? null : string.Join('\n', flowLog)).ConfigureAwait(false);
+        return [];
     }
 
     private static async Task<string> WaitUntilEndedAsync(Application app, Rheo.Core.Signals.Signal signal, CancellationToken cancellationToken)
@@ -259,6 +327,9 @@ internal static class Words
         PollStatus.NeverAttempted => "never attempted",
         PollStatus.Running => "running",
         PollStatus.Succeeded => "succeeded",
+        PollStatus.Waiting => "waiting",
+        PollStatus.Lost => "lost",
+        PollStatus.Reset => "reset",
         _ => "failed",
     };
 }

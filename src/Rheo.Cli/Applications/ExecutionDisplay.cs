@@ -35,6 +35,29 @@ internal static class ExecutionDisplay
         return await work.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Drives the work a command caused to its end when the command runs the engine (downstream executions and hook
+    /// calls), so nothing is left half done when the command exits; returns the executions that ended since
+    /// <paramref name="since"/> other than <paramref name="except"/>, as <c>node[partition] status</c>.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> FinishAsync(TextWriter output, Application app, DateTimeOffset since, long? except, CancellationToken cancellationToken)
+    {
+        if (!app.RunsProcessor)
+        {
+            return [];
+        }
+
+        await WhileAsync(output, app, "finishing the work it started downstream", app.WaitForIdleAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        var ended = new List<(long Id, string Text)>();
+        foreach (var node in app.ActiveNodes.OfType<DataNode>())
+        {
+            var executions = await app.GetExecutionsAsync(node.Id, limit: 1000, cancellationToken: cancellationToken).ConfigureAwait(false);
+            ended.AddRange(executions.Where(e => e.CreatedAt >= since && e.Id != except && !e.IsActive).Select(e => (e.Id, $"{node.Id}[{string.Join(", ", e.Output)}] {e.Status.ToString().ToLowerInvariant()}")));
+        }
+
+        return [.. ended.OrderBy(e => e.Id).Select(e => e.Text)];
+    }
+
     private static async Task<bool> Wrap(Task work)
     {
         await work.ConfigureAwait(false);

@@ -72,7 +72,7 @@ internal static class Partitions
         {
             var value = named.GetValueOrDefault(dimension.Name) ?? (next < positional.Count ? positional[next++] : null)
                 ?? throw new UsageException($"Node '{node.Id}' needs a value for every dimension ({spec}); '{dimension.Name}' is missing. Give: {node.Id} {example}");
-            signal = signal[value];
+            signal = signal[Complete(node.Id, dimension, value)];
         }
 
         if (next < positional.Count)
@@ -81,6 +81,23 @@ internal static class Partitions
         }
 
         return signal;
+    }
+
+    /// <summary>
+    /// A DATETIME value as its dimension renders it: a value that parses to something else (a day given for an hourly
+    /// dimension, which would silently become hour 00) is refused with the value it would have been read as.
+    /// </summary>
+    public static string Complete(string nodeId, Rheo.Core.Dimensions.Dimension dimension, string value)
+    {
+        if (dimension.Type != Rheo.Core.Dimensions.DimensionType.DateTime || !dimension.TryParse(value, out var parsed, out _))
+        {
+            return value;
+        }
+
+        var rendered = dimension.Render(parsed);
+        return rendered == value
+            ? value
+            : throw new UsageException($"'{value}' is not a value of dimension '{dimension.Name}' of node '{nodeId}' as it is written ({dimension.Granularity.ToString().ToUpperInvariant()}, format {dimension.Format?.ToString() ?? "ISO 8601"}): it would be read as '{rendered}'. Give the value in that format, e.g. {dimension.Name}={rendered}.");
     }
 
     public static string Describe(Signal signal) => $"{signal.NodeId}[{string.Join(", ", signal.Spec.Render(signal.Tip()))}]";

@@ -56,7 +56,8 @@ internal static class ScriptCommands
         var script = ScriptArgument();
         var untilIdle = new Option<bool>("--until-idle") { Description = "Stop when nothing is queued or running (pending groups waiting for inputs do not count); otherwise run until Ctrl+C." };
         var args = new Option<string[]>("--arg") { Description = "An argument for the script (its Args); repeat for more.", DefaultValueFactory = _ => [] };
-        var command = AppCommand.Create("run", "Activate a pipeline script, run what it starts and the processor, and show what was produced: the one-command way to run a pipeline.", options, script, untilIdle, args);
+        var rerun = new Option<bool>("--rerun") { Description = "Play the script's OnRun actions again even though this unchanged script (with the same --arg values) already played them on this store." };
+        var command = AppCommand.Create("run", "Activate a pipeline script, run what it starts (its OnRun actions, once per script version) and the processor, and show what was produced: the one-command way to run a pipeline.", options, script, untilIdle, args, rerun);
         AppCommand.SetAction(command, error, async (parse, cancellationToken) =>
         {
             var watch = Stopwatch.StartNew();
@@ -79,9 +80,25 @@ internal static class ScriptCommands
                         throw new InvalidOperationException($"Another process runs application '{app.Name}' (it holds {Path.Combine(app.Root, "engine.lock")}); stop it (e.g. `rheo serve`) and run again.");
                     }
 
+                    // OnRun plays events; playing them again would run every partition again (as RheocerOS re-runs a
+                    // re-processed event), doubling side effects. So an unchanged script plays them once per store.
+                    var key = loaded.RunKey + "|" + string.Join('\u001f', parse.GetValue(args) ?? []);
+                    var played = RunRecord.Read(app.Root);
+                    if (globals.RunActions.Count > 0 && played is not null && played.Key == key && !parse.GetValue(rerun))
+                    {
+                        await WriteLineAsync(output, json, new JsonObject { ["application"] = app.Name, ["runActions"] = "skipped", ["playedAt"] = played.At },
+                            $"{app.Name}: the OnRun actions of this unchanged script already ran on this store ({played.At}); not played again, so nothing is re-executed. Pass --rerun to play them again.").ConfigureAwait(false);
+                        continue;
+                    }
+
                     foreach (var action in globals.RunActions)
                     {
                         await action(app, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (globals.RunActions.Count > 0)
+                    {
+                        RunRecord.Write(app.Root, key);
                     }
                 }
 
@@ -225,25 +242,25 @@ internal static class ScriptCommands
         var nodes = new JsonArray();
         foreach (var node in dataNodes)
         {
-            var executions = await app.GetExecutionsAsync(node.Id, limit: int.MaxValue, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var pending = await app.GetPendingGroupsAsync(node.Id, cancellationToken).ConfigureAwait(false);
-            // Executions come newest first: the first per partition says where the partition stands.
-            var latest = executions.DistinctBy(e => e.OutputKey).ToList();
-            var succeeded = latest.Where(e => e.Status == ExecutionStatus.Succeeded).OrderBy(e => e.OutputKey, StringComparer.Ordinal).ToList();
-            var nodeFailed = latest.Count(e => e.Status is ExecutionStatus.Failed or ExecutionStatus.Killed);
+            // The counts of `rheo status`: each partition once, by its latest execution.
+            var status = await app.GetNodeStatusAsync(node.Id, cancellationToken).ConfigureAwait(false);
+            var nodeFailed = status.Failed.Count;
             failed += nodeFailed;
             var outputs = new JsonArray();
             if (!json)
             {
-                await output.WriteLineAsync($"{node.Id,-16} {succeeded.Count} succeeded, {nodeFailed} failed, {pending.Count} pending group(s)").ConfigureAwait(false);
+                await output.WriteLineAsync($"{node.Id,-16} {status.Succeeded} succeeded, {nodeFailed} failed, {status.PendingGroups} pending group(s){(status.Lost.Count > 0 ? $", {status.Lost.Count} lost" : string.Empty)}").ConfigureAwait(false);
             }
 
             if (upstream.Contains(node.Id))
             {
-                nodes.Add(new JsonObject { ["node"] = node.Id, ["succeeded"] = succeeded.Count, ["failed"] = nodeFailed, ["pendingGroups"] = pending.Count });
+                nodes.Add(new JsonObject { ["node"] = node.Id, ["succeeded"] = status.Succeeded, ["failed"] = nodeFailed, ["pendingGroups"] = status.PendingGroups });
                 continue;
             }
 
+            var lost = status.Lost.Select(e => e.Id).ToHashSet();
+            var executions = await app.GetExecutionsAsync(node.Id, limit: int.MaxValue, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var succeeded = executions.DistinctBy(e => e.OutputKey).Where(e => e.Status == ExecutionStatus.Succeeded && !lost.Contains(e.Id)).OrderBy(e => e.OutputKey, StringComparer.Ordinal).ToList();
             foreach (var execution in succeeded)
             {
                 var signal = execution.Output.Aggregate(node.Signal, (s, v) => s[v]);
@@ -259,7 +276,7 @@ internal static class ScriptCommands
                 }
             }
 
-            nodes.Add(new JsonObject { ["node"] = node.Id, ["succeeded"] = succeeded.Count, ["failed"] = nodeFailed, ["pendingGroups"] = pending.Count, ["outputs"] = outputs });
+            nodes.Add(new JsonObject { ["node"] = node.Id, ["succeeded"] = status.Succeeded, ["failed"] = nodeFailed, ["pendingGroups"] = status.PendingGroups, ["outputs"] = outputs });
         }
 
         if (json)
@@ -285,9 +302,43 @@ internal static class ScriptCommands
     }
 }
 
+/// <summary>What <c>rheo run</c> played on a store: the pipeline version and arguments whose OnRun actions ran, and when.</summary>
+internal sealed record RunRecord(string Key, string At)
+{
+    private const string FileName = "run.json";
+
+    public static RunRecord? Read(string applicationRoot)
+    {
+        var path = Path.Combine(applicationRoot, FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o["key"]?.GetValue<string>() is { } key ? new RunRecord(key, o["at"]?.GetValue<string>() ?? "?") : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static void Write(string applicationRoot, string key)
+    {
+        Directory.CreateDirectory(applicationRoot);
+        var at = DateTimeOffset.UtcNow.ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(Path.Combine(applicationRoot, FileName), new JsonObject { ["key"] = key, ["at"] = at }.ToJsonString());
+    }
+}
+
 /// <summary>A loaded pipeline definition: a compiled script or an assembly of <see cref="IPipeline"/> classes.</summary>
 internal abstract class Pipeline
 {
+    /// <summary>Identifies this version of the pipeline (the script's content hash, or the assembly's).</summary>
+    public abstract string RunKey { get; }
+
     public abstract PipelineContext Context(string root, IReadOnlyList<string> args, ApplicationOptions? options);
 
     /// <summary>Runs the definition; the applications it created, not yet activated.</summary>
@@ -299,6 +350,8 @@ internal abstract class Pipeline
 
 internal sealed class ScriptPipeline(PipelineScript script) : Pipeline
 {
+    public override string RunKey => script.Hash;
+
     public override PipelineContext Context(string root, IReadOnlyList<string> args, ApplicationOptions? options) => new PipelineGlobals(root, script.Path, args, options);
 
     public override async Task<IReadOnlyList<Application>> DefineAsync(PipelineContext context, TextWriter error, CancellationToken cancellationToken)
@@ -320,6 +373,8 @@ internal sealed class ScriptPipeline(PipelineScript script) : Pipeline
 
 internal sealed class AssemblyPipeline(string path, IReadOnlyList<IPipeline> pipelines) : Pipeline
 {
+    public override string RunKey => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
     public override PipelineContext Context(string root, IReadOnlyList<string> args, ApplicationOptions? options) => new(root, args, options);
 
     public override async Task<IReadOnlyList<Application>> DefineAsync(PipelineContext context, TextWriter error, CancellationToken cancellationToken)

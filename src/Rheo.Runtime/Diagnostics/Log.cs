@@ -29,8 +29,11 @@ internal static partial class Log
     [LoggerMessage(1102, LogLevel.Information, "Application {Application}: execution {Execution} of {Route} killed at another process's request")]
     public static partial void KillRequested(ILogger logger, string application, long execution, string route);
 
-    [LoggerMessage(1200, LogLevel.Error, "Application {Application}: hook {Hook} ({Type}) of route {Route} threw")]
-    public static partial void HookFailed(ILogger logger, string application, string hook, string type, string route, Exception exception);
+    [LoggerMessage(1200, LogLevel.Warning, "Application {Application}: hook {Hook} ({Type}) of route {Route} threw on attempt {Attempt}; it runs again at {NextAttempt}")]
+    public static partial void HookFailed(ILogger logger, string application, string hook, string type, string route, int attempt, DateTimeOffset nextAttempt, Exception exception);
+
+    [LoggerMessage(1202, LogLevel.Error, "Application {Application}: hook {Hook} ({Type}) of route {Route} threw on each of its {Attempts} attempts and is given up (kept in the outbox): {Error}")]
+    public static partial void HookGaveUp(ILogger logger, string application, string hook, string type, string route, int attempts, string error);
 
     [LoggerMessage(1201, LogLevel.Information, "Application {Application}: timer {Timer} fired for {Value}")]
     public static partial void TimerFired(ILogger logger, string application, string timer, string value);

@@ -26,6 +26,9 @@ internal sealed record ExecutionDoneCommand(long ExecutionId, ExecutionStatus St
     public DateTimeOffset? StartedAt { get; init; }
 }
 
+/// <summary>A hook call ran: <paramref name="Error"/> is null when it succeeded.</summary>
+internal sealed record HookDoneCommand(HookRecord Hook, Exception? Error) : EngineCommand;
+
 internal sealed record ExecutionCheckpointCommand(long ExecutionId, HookCheckpoint Checkpoint, DateTimeOffset At) : EngineCommand;
 
 /// <summary>Runs a route for an output with given inputs (execute); completes with the execution id (an active one for the same output, if any).</summary>
@@ -40,3 +43,10 @@ internal sealed record KillCommand(string RouteId, string OutputKey, TaskComplet
 internal sealed record FlushCommand(TaskCompletionSource Result) : EngineCommand;
 
 internal sealed record PauseCommand(bool Paused, TaskCompletionSource Result) : EngineCommand;
+
+/// <summary>Limits of the engine a user may need to know.</summary>
+public static class ProcessorLimits
+{
+    /// <summary>How many times a hook call runs before it is given up (kept in the outbox and reported by <c>rheo status</c>); retries wait 1, 2, 4 and 8 s.</summary>
+    public const int HookAttempts = 5;
+}

@@ -6,7 +6,6 @@ using Rheo.Runtime.Data;
 using Rheo.Runtime.Diagnostics;
 using Rheo.Runtime.Hooks;
 using Rheo.Runtime.Jobs;
-using Rheo.Runtime.Nodes;
 using Rheo.Runtime.States;
 using Rheo.Runtime.Storage;
 
@@ -174,13 +173,7 @@ internal sealed partial class Processor
             return new ComputeInput(i.Input.Name, i.Input.NodeId, rendered, paths, i.Input.IsReference);
         })];
 
-    public string PathOf(string nodeId, Core.Dimensions.Partition partition, IReadOnlyList<string> values) => _topology.Nodes[nodeId] switch
-    {
-        ExternalDataNode e => LocalDataStorage.DatasetPath(e, partition),
-        TimerNode => nodeId + "/" + string.Join('/', values),
-        FailureNode f => _data.PartitionPath(f.Of, values),
-        _ => _data.PartitionPath(nodeId, values),
-    };
+    public string PathOf(string nodeId, Core.Dimensions.Partition partition, IReadOnlyList<string> values) => Availability.PathOf(nodeId, partition, values);
 
     // Returns the captured-output path of a process target.
     private async Task<string?> RunTargetAsync(ComputeTarget target, ComputeContext context, int index, CancellationToken token)

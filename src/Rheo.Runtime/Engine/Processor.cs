@@ -43,7 +43,12 @@ internal sealed partial class Processor : IAsyncDisposable
 
     // Where processes without the engine leave requests (kill-<execution id>), read with the queue poll.
     private readonly string _requests;
-    private readonly Channel<(HookRef Hook, HookContext Context)> _hooks = Channel.CreateUnbounded<(HookRef, HookContext)>(new UnboundedChannelOptions { SingleReader = true });
+    // Hook calls go through the outbox: written with their transition, run after the commit, removed once they ran
+    // (retried with backoff when they throw), so no call is lost when this process stops before running it.
+    private readonly Channel<HookRecord> _hooks = Channel.CreateUnbounded<HookRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly List<HookRecord> _hookRetries = [];
+    private int _hooksInFlight;
+    private long _lastHookId;
     private readonly Dictionary<string, RouteRuntime> _routes = new(StringComparer.Ordinal);
     private readonly Dictionary<long, RunningExecution> _active = [];
     private readonly Dictionary<(string Route, string Key), long> _activeByOutput = [];
@@ -72,6 +77,7 @@ internal sealed partial class Processor : IAsyncDisposable
         _store = store;
         _topology = topology;
         _data = new LocalDataStorage(applicationRoot);
+        Availability = new InputAvailability(topology, _data);
         _requests = RequestsOf(applicationRoot);
         _logRoot = Path.Combine(applicationRoot, "logs");
         _options = options;
@@ -86,6 +92,8 @@ internal sealed partial class Processor : IAsyncDisposable
     public ActiveTopology Topology => _topology;
 
     public LocalDataStorage Data => _data;
+
+    public InputAvailability Availability { get; }
 
     public async Task StartAsync(bool paused, CancellationToken cancellationToken)
     {
@@ -125,6 +133,16 @@ internal sealed partial class Processor : IAsyncDisposable
             _active.Add(e.Id, run);
             _activeByOutput[(rr.Id, e.OutputKey)] = e.Id;
             _resumed.Add(run);
+        }
+
+        foreach (var hook in await _store.GetHooksAsync(_app, cancellationToken).ConfigureAwait(false))
+        {
+            _lastHookId = Math.Max(_lastHookId, hook.Id);
+            if (!hook.GaveUp)
+            {
+                // Calls left by a process that stopped before running them: run as soon as the loop starts.
+                _hookRetries.Add(hook with { NextAttemptAt = null });
+            }
         }
 
         var fired = await _store.GetTimersAsync(_app, cancellationToken).ConfigureAwait(false);
@@ -298,6 +316,14 @@ internal sealed partial class Processor : IAsyncDisposable
             }
         }
 
+        foreach (var hook in _hookRetries)
+        {
+            if ((hook.NextAttemptAt ?? now) < due)
+            {
+                due = hook.NextAttemptAt ?? now;
+            }
+        }
+
         var delay = due - now;
         if (delay <= TimeSpan.Zero)
         {
@@ -378,6 +404,7 @@ internal sealed partial class Processor : IAsyncDisposable
         }
 
         FireTimers(batch, now);
+        DispatchDueHooks(now);
         if (now >= _nextRangeCheck)
         {
             _nextRangeCheck = now + _options.RangeCheckInterval;
@@ -398,7 +425,7 @@ internal sealed partial class Processor : IAsyncDisposable
 
         _afterCommit.Clear();
         Volatile.Write(ref _activeSnapshot, [.. _active.Values.Select(r => r.Current)]);
-        if (_idleWaiters.Count > 0 && _active.Count == 0 && (_paused || (!_moreQueued && Volatile.Read(ref _queueDirty) == 0)) && !_commands.Reader.TryPeek(out _))
+        if (_idleWaiters.Count > 0 && _active.Count == 0 && _hooksInFlight == 0 && _hookRetries.Count == 0 && (_paused || (!_moreQueued && Volatile.Read(ref _queueDirty) == 0)) && !_commands.Reader.TryPeek(out _))
         {
             foreach (var waiter in _idleWaiters)
             {
@@ -429,6 +456,9 @@ internal sealed partial class Processor : IAsyncDisposable
                 }
 
                 Finish(run, done, batch, now);
+                break;
+            case HookDoneCommand hookDone:
+                HookDone(hookDone, batch, now);
                 break;
             case ExecutionCheckpointCommand checkpoint when _active.TryGetValue(checkpoint.ExecutionId, out var run):
                 Hook(run.Route, HookType.ExecutionCheckpoint, checkpoint.Checkpoint.Hook, run.Dimensions, batch, now, executionId: run.Record.Id, checkpoint: checkpoint.Checkpoint.After);
@@ -684,13 +714,7 @@ internal sealed partial class Processor : IAsyncDisposable
         }
     }
 
-    public bool IsAvailable(string nodeId, Partition partition) => _topology.Nodes[nodeId] switch
-    {
-        TimerNode => true,
-        FailureNode => false,
-        ExternalDataNode e => LocalDataStorage.IsDatasetComplete(e, partition),
-        var n => _data.IsComplete(nodeId, n.Signal.Spec.Render(partition)),
-    };
+    public bool IsAvailable(string nodeId, Partition partition) => Availability.IsAvailable(nodeId, partition);
 
     private void StartExecution(RouteRuntime rr, Partition output, IReadOnlyList<MaterializedInput> inputs, string trigger, StoreBatch batch, DateTimeOffset now, TaskCompletionSource<long>? result)
     {
@@ -745,7 +769,58 @@ internal sealed partial class Processor : IAsyncDisposable
         if (hook is not null)
         {
             var context = new HookContext(_app, rr.Id, type, now, dims, executionId, groupId, record, checkpoint);
-            _afterCommit.Add(() => _hooks.Writer.TryWrite((hook, context)));
+            var call = new HookRecord(++_lastHookId, hook.TypeName, HookJson.Write(context), now);
+            batch.Hooks.Add(call);
+            _hooksInFlight++;
+            _afterCommit.Add(() => _hooks.Writer.TryWrite(call));
+        }
+    }
+
+    private void HookDone(HookDoneCommand done, StoreBatch batch, DateTimeOffset now)
+    {
+        _hooksInFlight--;
+        var call = done.Hook;
+        if (done.Error is null)
+        {
+            batch.CompletedHooks.Add(call.Id);
+            return;
+        }
+
+        var attempts = call.Attempts + 1;
+        var type = HookJson.Read(call.ContextJson);
+        if (attempts >= ProcessorLimits.HookAttempts)
+        {
+            batch.Hooks.Add(call with { Attempts = attempts, NextAttemptAt = null, Error = done.Error.Message, GaveUp = true });
+            Log.HookGaveUp(_logger, _app, call.TypeName, type.Type.ToString(), type.RouteId, attempts, done.Error.Message);
+            return;
+        }
+
+        // 1 s, 2 s, 4 s, 8 s: a flaky endpoint gets time, and an `execute` waiting for its hooks ends within seconds.
+        var next = now + TimeSpan.FromSeconds(1 << (attempts - 1));
+        var retry = call with { Attempts = attempts, NextAttemptAt = next, Error = done.Error.Message };
+        batch.Hooks.Add(retry);
+        _hookRetries.Add(retry);
+        Log.HookFailed(_logger, _app, call.TypeName, type.Type.ToString(), type.RouteId, attempts, next, done.Error);
+    }
+
+    private void DispatchDueHooks(DateTimeOffset now)
+    {
+        if (_hookRetries.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _hookRetries.Count; i++)
+        {
+            var call = _hookRetries[i];
+            if (call.NextAttemptAt is { } at && at > now)
+            {
+                continue;
+            }
+
+            _hookRetries.RemoveAt(i--);
+            _hooksInFlight++;
+            _hooks.Writer.TryWrite(call);
         }
     }
 
@@ -836,17 +911,30 @@ internal sealed partial class Processor : IAsyncDisposable
 
     private async Task RunHooksAsync(CancellationToken stop)
     {
-        await foreach (var (hook, context) in _hooks.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        await foreach (var call in _hooks.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            if (stop.IsCancellationRequested)
+            {
+                // Stopping: the call stays in the outbox and the next engine runs it.
+                continue;
+            }
+
+            Exception? error = null;
             try
             {
-                var instance = Compute.TypeNames.Create<IRouteHook>(hook.TypeName, "hook");
-                await instance.OnHookAsync(context, stop).ConfigureAwait(false);
+                var instance = Compute.TypeNames.Create<IRouteHook>(call.TypeName, "hook");
+                await instance.OnHookAsync(HookJson.Read(call.ContextJson), stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                continue;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                Log.HookFailed(_logger, _app, hook.TypeName, context.Type.ToString(), context.RouteId, e);
+                error = e;
             }
+
+            _commands.Writer.TryWrite(new HookDoneCommand(call, error));
         }
     }
 

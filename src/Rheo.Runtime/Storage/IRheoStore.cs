@@ -2,7 +2,7 @@ namespace Rheo.Runtime.Storage;
 
 /// <summary>
 /// The durable state of applications: topologies, the event queue, route state with pending groups, executions and
-/// compute records, timers and route metrics; and the state data of state machine tasks. One port, because routing an event must commit atomically what it
+/// compute records, timers, route metrics and the hook outbox; and the state data of state machine tasks. One port, because routing an event must commit atomically what it
 /// consumed and what it produced (see docs/decisions/0012-one-transactional-store-port.md).
 /// </summary>
 /// <remarks>
@@ -55,6 +55,9 @@ public interface IRheoStore : IAsyncDisposable
 
     /// <summary>Reads route metric points, oldest first, optionally for one route and metric name.</summary>
     Task<IReadOnlyList<MetricPoint>> GetMetricsAsync(string application, string? routeId, string? name, CancellationToken cancellationToken);
+
+    /// <summary>Reads the application's hook outbox (calls not yet run, and those that gave up), in id order.</summary>
+    Task<IReadOnlyList<HookRecord>> GetHooksAsync(string application, CancellationToken cancellationToken);
 
     /// <summary>Removes everything the store holds for an application.</summary>
     Task DeleteApplicationAsync(string application, CancellationToken cancellationToken);

@@ -158,6 +158,15 @@ public sealed class InMemoryRheoStore : IRheoStore
 
             app.Metrics.AddRange(batch.Metrics);
             Enqueue(app, batch.NewEvents);
+            foreach (var hook in batch.Hooks)
+            {
+                app.Hooks[hook.Id] = hook;
+            }
+
+            foreach (var id in batch.CompletedHooks)
+            {
+                app.Hooks.Remove(id);
+            }
         }
 
         return Task.CompletedTask;
@@ -220,6 +229,15 @@ public sealed class InMemoryRheoStore : IRheoStore
             return Task.FromResult<IReadOnlyList<MetricPoint>>(_apps.TryGetValue(application, out var app)
                 ? [.. app.Metrics.Where(m => (routeId is null || m.RouteId == routeId) && (name is null || m.Name == name))]
                 : []);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<HookRecord>> GetHooksAsync(string application, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<HookRecord>>(_apps.TryGetValue(application, out var app) ? [.. app.Hooks.Values] : []);
         }
     }
 
@@ -337,5 +355,7 @@ public sealed class InMemoryRheoStore : IRheoStore
         public Dictionary<string, DateTimeOffset> Timers { get; } = new(StringComparer.Ordinal);
 
         public List<MetricPoint> Metrics { get; } = [];
+
+        public SortedDictionary<long, HookRecord> Hooks { get; } = [];
     }
 }

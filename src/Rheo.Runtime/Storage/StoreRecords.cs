@@ -130,6 +130,17 @@ public sealed record ExecutionQuery(string? RouteId = null, string? OutputKey = 
 /// <param name="At">When it was emitted.</param>
 public sealed record MetricPoint(string RouteId, string Name, string Dimension, double Value, DateTimeOffset At);
 
+/// <summary>A hook call in the application's outbox: written in the same commit as the transition it reports, removed once the hook ran.</summary>
+/// <param name="Id">The call's id, unique within the application's outbox.</param>
+/// <param name="TypeName">The hook type (an <c>IRouteHook</c>).</param>
+/// <param name="ContextJson">The hook context (engine-owned JSON).</param>
+/// <param name="CreatedAt">When the transition happened.</param>
+/// <param name="Attempts">How many times the hook ran and threw.</param>
+/// <param name="NextAttemptAt">When it runs again after a failure (null: as soon as an engine runs).</param>
+/// <param name="Error">The last failure, if any.</param>
+/// <param name="GaveUp">Whether every attempt failed; the call is kept for inspection and not run again.</param>
+public sealed record HookRecord(long Id, string TypeName, string ContextJson, DateTimeOffset CreatedAt, int Attempts = 0, DateTimeOffset? NextAttemptAt = null, string? Error = null, bool GaveUp = false);
+
 /// <summary>The changes of one route in a batch.</summary>
 /// <param name="RouteId">The route.</param>
 /// <param name="Integrity">The route's fingerprint.</param>
@@ -176,9 +187,15 @@ public sealed class StoreBatch
     /// <summary>Events to queue in the same transaction (e.g. work deferred while paused).</summary>
     public List<EventRecord> NewEvents { get; } = [];
 
+    /// <summary>Hook calls to add to the outbox, or to replace there (same id: a failed attempt's count, next time and error).</summary>
+    public List<HookRecord> Hooks { get; } = [];
+
+    /// <summary>Hook calls that ran: removed from the outbox.</summary>
+    public List<long> CompletedHooks { get; } = [];
+
     /// <summary>Whether the batch holds nothing.</summary>
     public bool IsEmpty => ConsumedThrough == 0 && Routes.Count == 0 && DeletedRoutes.Count == 0 && NewExecutions.Count == 0 && ExecutionUpdates.Count == 0
-        && ComputeRecords.Count == 0 && Timers.Count == 0 && Metrics.Count == 0 && NewEvents.Count == 0;
+        && ComputeRecords.Count == 0 && Timers.Count == 0 && Metrics.Count == 0 && NewEvents.Count == 0 && Hooks.Count == 0 && CompletedHooks.Count == 0;
 }
 
 /// <summary>An item of state data: JSON text at an index under a table name and partition key.</summary>
