@@ -9,7 +9,7 @@ public sealed class ApplicationOptions
     /// <summary>How many executions run at once in this process (default: 4 per core, at least 8).</summary>
     public int MaxConcurrentExecutions { get; init; } = Math.Max(8, Environment.ProcessorCount * 4);
 
-    /// <summary>The wait before the first retry of a failed compute target; it doubles each attempt.</summary>
+    /// <summary>The wait before the first retry of a failed compute target or hook call; it doubles each attempt.</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between retries.</summary>

@@ -47,6 +47,6 @@ internal sealed record PauseCommand(bool Paused, TaskCompletionSource Result) : 
 /// <summary>Limits of the engine a user may need to know.</summary>
 public static class ProcessorLimits
 {
-    /// <summary>How many times a hook call runs before it is given up (kept in the outbox and reported by <c>rheo status</c>); retries wait 1, 2, 4 and 8 s.</summary>
+    /// <summary>How many times a hook call runs before it is given up (kept in the outbox and reported by <c>rheo status</c>); retries wait <see cref="ApplicationOptions.RetryBackoff"/>, doubling (1, 2, 4 and 8 s by default).</summary>
     public const int HookAttempts = 5;
 }

@@ -795,8 +795,9 @@ internal sealed partial class Processor : IAsyncDisposable
             return;
         }
 
-        // 1 s, 2 s, 4 s, 8 s: a flaky endpoint gets time, and an `execute` waiting for its hooks ends within seconds.
-        var next = now + TimeSpan.FromSeconds(1 << (attempts - 1));
+        // 1 s, 2 s, 4 s, 8 s by default: a flaky endpoint gets time, and an `execute` waiting for its hooks ends within seconds.
+        var wait = TimeSpan.FromTicks(Math.Min(_options.MaxRetryBackoff.Ticks, _options.RetryBackoff.Ticks << (attempts - 1)));
+        var next = now + wait;
         var retry = call with { Attempts = attempts, NextAttemptAt = next, Error = done.Error.Message };
         batch.Hooks.Add(retry);
         _hookRetries.Add(retry);

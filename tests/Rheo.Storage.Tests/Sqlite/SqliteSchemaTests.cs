@@ -75,7 +75,7 @@ public sealed class SqliteSchemaTests : IDisposable
     {
         SqliteSchema.Migrate(_session, "schema.db", SqliteSchema.Migrations);
 
-        Assert.Equal(["applications", "compute_records", "events", "executions", "metrics", "pending_groups", "routes", "state_data", "timers", "topologies"], Tables());
+        Assert.Equal(["applications", "compute_records", "events", "executions", "hooks", "metrics", "pending_groups", "routes", "state_data", "timers", "topologies"], Tables());
     }
 
     private List<string> Tables()
