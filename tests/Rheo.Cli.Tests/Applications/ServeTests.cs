@@ -13,9 +13,14 @@ public sealed class ServeTests
         {
             Assert.StartsWith("serving backfill-1", await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1)), StringComparison.Ordinal);
 
+            var refused = await rheo.RunAsync("execute", "B", "2024-05-10");
+            var upstream = new[] { await rheo.RunAsync("execute", "A", "2024-05-09"), await rheo.RunAsync("execute", "A", "2024-05-10") };
             var execute = await rheo.RunAsync("execute", "B", "2024-05-10");
             var recursive = await rheo.RunAsync("execute", "B", "2024-05-11", "--recursive");
 
+            Assert.Equal(1, refused.Exit);
+            Assert.Contains("A[2024-05-10] is not produced", refused.Error, StringComparison.Ordinal);
+            Assert.All(upstream, u => Assert.True(u.Exit == 0, u.Error));
             Assert.True(execute.Exit == 0, execute.Output + execute.Error);
             Assert.Contains("B[2024-05-10] succeeded", execute.Output, StringComparison.Ordinal);
             Assert.Equal(
