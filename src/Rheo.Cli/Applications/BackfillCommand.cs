@@ -102,7 +102,7 @@ internal static class BackfillCommand
             await Summary(output, json, request, last, watch, stopped: false).ConfigureAwait(false);
             if (!json && downstream.Count > 0)
             {
-                await output.WriteLineAsync($"then ran downstream: {string.Join(", ", downstream.Take(20))}{(downstream.Count > 20 ? $" (+{downstream.Count - 20} more)" : string.Empty)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"also ran: {string.Join(", ", downstream.Take(20))}{(downstream.Count > 20 ? $" (+{downstream.Count - 20} more)" : string.Empty)}").ConfigureAwait(false);
             }
 
             foreach (var failure in failures)

@@ -87,7 +87,7 @@ internal static class ControlCommands
                 wait ? $"{Partitions.Describe(signal)} succeeded in {seconds:F2} s -> {path}" : accepted).ConfigureAwait(false);
             if (!json && downstream.Count > 0)
             {
-                await output.WriteLineAsync($"then ran downstream: {string.Join(", ", downstream)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"also ran: {string.Join(", ", downstream)}").ConfigureAwait(false);
             }
 
             return downstream.Any(d => d.EndsWith(" failed", StringComparison.Ordinal) || d.EndsWith(" killed", StringComparison.Ordinal)) ? ExitCodes.Failed : ExitCodes.Ok;

@@ -51,7 +51,7 @@ public sealed class DayOneCommandsTests(CompiledSample sample) : IClassFixture<C
         var waiting = await rheo.RunAsync("status");
 
         Assert.True(execute.Exit == 0, execute.Error);
-        Assert.Contains("then ran downstream: notify[NA, 2024-05-08] succeeded", execute.Output, StringComparison.Ordinal);
+        Assert.Contains("also ran: notify[NA, 2024-05-08] succeeded", execute.Output, StringComparison.Ordinal);
         Assert.StartsWith("published report NA 2024-05-08", Assert.Single(File.ReadAllLines(published)), StringComparison.Ordinal);
         Assert.Contains("engine: none running (nothing waits for one)", status.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("running:", status.Output, StringComparison.Ordinal);
