@@ -72,7 +72,18 @@ internal static class ControlCommands
             var watch = Stopwatch.StartNew();
             var since = DateTimeOffset.UtcNow;
             var wait = !parse.GetValue(noWait);
-            var path = await ExecutionDisplay.WhileAsync(output, app, "executing " + Partitions.Describe(signal), app.ExecuteAsync(signal, wait, parse.GetValue(recursive), parse.GetValue(force), cancellationToken), cancellationToken).ConfigureAwait(false);
+            string path;
+            try
+            {
+                path = await ExecutionDisplay.WhileAsync(output, app, "executing " + Partitions.Describe(signal), app.ExecuteAsync(signal, wait, parse.GetValue(recursive), parse.GetValue(force), cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ExecutionFailedException)
+            {
+                // A failure has consequences too (its hooks, routes on the failure signal): finish them before exiting.
+                _ = await ExecutionDisplay.FinishAsync(output, app, since, null, cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
             var status = wait ? "succeeded" : "accepted";
             var json = options.IsJson(parse);
             var seconds = watch.Elapsed.TotalSeconds;
