@@ -181,12 +181,6 @@ public static class BackfillExtensions
                 return;
             }
 
-            if (!request.Recursive && !request.Force && await application.GetMissingInputsAsync(partition, token).ConfigureAwait(false) is [_, ..] missing)
-            {
-                Ended(partition, BackfillOutcome.MissingInputs, string.Join("; ", missing.Select(m => m.Reason)));
-                return;
-            }
-
             lock (gate)
             {
                 state = state with { Running = state.Running + 1 };
@@ -201,9 +195,19 @@ public static class BackfillExtensions
             {
                 Ended(partition, BackfillOutcome.Failed, e.Message);
             }
-            catch (Exception e) when (e is MissingInputsException or InvalidOperationException && !token.IsCancellationRequested)
+            catch (MissingInputsException e)
             {
-                // A recursive backfill meets missing external data upstream, or an input went missing since the check.
+                // Execute checks the inputs before it starts anything; nothing ran.
+                lock (gate)
+                {
+                    state = state with { Running = state.Running - 1 };
+                }
+
+                Ended(partition, BackfillOutcome.MissingInputs, string.Join("; ", e.Missing.Select(m => m.Reason)));
+            }
+            catch (InvalidOperationException e) when (request.Recursive && !token.IsCancellationRequested)
+            {
+                // A recursive backfill met missing external data (or a failure signal) upstream.
                 lock (gate)
                 {
                     state = state with { Running = state.Running - 1 };
