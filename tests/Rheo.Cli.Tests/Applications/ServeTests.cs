@@ -13,11 +13,13 @@ public sealed class ServeTests
         {
             Assert.StartsWith("serving backfill-1", await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1)), StringComparison.Ordinal);
 
+            var status = await rheo.RunAsync("status", "--json");
             var refused = await rheo.RunAsync("execute", "B", "2024-05-10");
             var upstream = new[] { await rheo.RunAsync("execute", "A", "2024-05-09"), await rheo.RunAsync("execute", "A", "2024-05-10") };
             var execute = await rheo.RunAsync("execute", "B", "2024-05-10");
             var recursive = await rheo.RunAsync("execute", "B", "2024-05-11", "--recursive");
 
+            Assert.Equal(serve.Id, (int)System.Text.Json.Nodes.JsonNode.Parse(status.Output)!["engine"]!["pid"]!);
             Assert.Equal(1, refused.Exit);
             Assert.Contains("A[2024-05-10] is not produced", refused.Error, StringComparison.Ordinal);
             Assert.All(upstream, u => Assert.True(u.Exit == 0, u.Error));
